@@ -1,0 +1,341 @@
+//===- Attributes.cpp -----------------------------------------------------===//
+#include "ir/Attributes.h"
+#include "ir/detail/AttrPrinting.h"
+#include "ir/detail/Storage.h"
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+using namespace irc;
+using llvm::ArrayRef;
+using llvm::StringRef;
+
+void AttributeStorage::Profile(llvm::FoldingSetNodeID &id) const {
+  id.AddInteger(unsigned(kind));
+  id.AddInteger(intValue);
+  uint64_t bits;
+  std::memcpy(&bits, &floatValue, sizeof(bits));
+  id.AddInteger(bits);
+  id.AddString(str);
+  id.AddPointer(type.getImpl());
+  id.AddInteger(list.size());
+  for (Attribute a : list)
+    id.AddPointer(a.getImpl());
+  id.AddBoolean(hasData);
+  id.AddString(StringRef(data.data(), data.size()));
+}
+
+static Attribute get(Context &ctx, AttributeStorage key) {
+  key.ctx = &ctx;
+  auto &impl = ctx.getImpl();
+  return Attribute(impl.unique(impl.attributes, key, [&](AttributeStorage &s) {
+    s.str = impl.copy(s.str);
+    s.list = impl.copy(s.list);
+    if (!s.data.empty()) {
+      char *mem = static_cast<char *>(
+          impl.allocator.Allocate(s.data.size(), WeightStore::kAlignment));
+      std::memcpy(mem, s.data.data(), s.data.size());
+      s.data = {mem, s.data.size()};
+    }
+  }));
+}
+
+static AttributeStorage keyOf(Attribute::Kind kind) {
+  AttributeStorage key;
+  key.kind = kind;
+  return key;
+}
+
+Attribute irc::getIntAttr(Context &ctx, int64_t v) {
+  auto key = keyOf(Attribute::Kind::Int);
+  key.intValue = v;
+  return get(ctx, key);
+}
+Attribute irc::getFloatAttr(Context &ctx, double v) {
+  auto key = keyOf(Attribute::Kind::Float);
+  key.floatValue = v;
+  return get(ctx, key);
+}
+Attribute irc::getBoolAttr(Context &ctx, bool v) {
+  auto key = keyOf(Attribute::Kind::Bool);
+  key.intValue = v;
+  return get(ctx, key);
+}
+Attribute irc::getStringAttr(Context &ctx, StringRef v) {
+  auto key = keyOf(Attribute::Kind::String);
+  key.str = v;
+  return get(ctx, key);
+}
+Attribute irc::getNoneAttr(Context &ctx) {
+  return get(ctx, keyOf(Attribute::Kind::None));
+}
+Attribute irc::getTypeAttr(Type t) {
+  auto key = keyOf(Attribute::Kind::Type);
+  key.type = t;
+  return get(t.getContext(), key);
+}
+Attribute irc::getListAttr(Context &ctx, ArrayRef<Attribute> elements) {
+  auto key = keyOf(Attribute::Kind::List);
+  key.list = elements;
+  return get(ctx, key);
+}
+Attribute irc::getSymbolRefAttr(Context &ctx, StringRef symbol) {
+  auto key = keyOf(Attribute::Kind::SymbolRef);
+  key.str = symbol;
+  return get(ctx, key);
+}
+Attribute irc::getDenseAttr(Type tensorType, ArrayRef<char> data) {
+  assert(tensorType.hasStaticShape() &&
+         data.size() == size_t(tensorType.getNumElements()) *
+                            dtypeSize(tensorType.getDType()) &&
+         "dense data does not match its type");
+  auto key = keyOf(Attribute::Kind::Dense);
+  key.type = tensorType;
+  key.data = data;
+  key.hasData = true;
+  return get(tensorType.getContext(), key);
+}
+Attribute irc::getElidedDenseAttr(Type tensorType) {
+  auto key = keyOf(Attribute::Kind::Dense);
+  key.type = tensorType;
+  return get(tensorType.getContext(), key);
+}
+Attribute irc::getBlobAttr(Type tensorType, StringRef name, uint64_t offset) {
+  auto key = keyOf(Attribute::Kind::Blob);
+  key.type = tensorType;
+  key.str = name;
+  key.intValue = int64_t(offset);
+  return get(tensorType.getContext(), key);
+}
+
+Attribute::Kind Attribute::getKind() const { return impl->kind; }
+Context &Attribute::getContext() const { return *impl->ctx; }
+int64_t Attribute::getInt() const { return impl->intValue; }
+double Attribute::getFloat() const { return impl->floatValue; }
+bool Attribute::getBool() const { return impl->intValue != 0; }
+StringRef Attribute::getString() const { return impl->str; }
+Type Attribute::getTypeValue() const { return impl->type; }
+ArrayRef<Attribute> Attribute::getList() const { return impl->list; }
+Type Attribute::getElementsType() const { return impl->type; }
+uint64_t Attribute::getBlobOffset() const { return uint64_t(impl->intValue); }
+
+std::optional<ArrayRef<char>> Attribute::getRawData() const {
+  if (is(Kind::Dense)) {
+    if (!impl->hasData)
+      return std::nullopt;
+    return impl->data;
+  }
+  assert(is(Kind::Blob) && "not an elements attribute");
+  auto blob = getContext().getWeightStore().lookup(getString());
+  if (!blob)
+    return std::nullopt;
+  uint64_t bytes =
+      uint64_t(impl->type.getNumElements()) * dtypeSize(impl->type.getDType());
+  if (getBlobOffset() > blob->size() || bytes > blob->size() - getBlobOffset())
+    return std::nullopt;
+  return blob->slice(getBlobOffset(), bytes);
+}
+
+//===----------------------------------------------------------------------===//
+// Printing
+//===----------------------------------------------------------------------===//
+
+void irc::printFloat(double v, llvm::raw_ostream &os) {
+  if (std::isnan(v)) {
+    os << "nan";
+    return;
+  }
+  if (std::isinf(v)) {
+    os << (v < 0 ? "-inf" : "inf");
+    return;
+  }
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  StringRef s(buf, res.ptr - buf);
+  os << s;
+  if (s.find_first_of(".e") == StringRef::npos)
+    os << ".0";
+}
+
+static void printFloat32(float v, llvm::raw_ostream &os) {
+  if (std::isnan(v) || std::isinf(v)) {
+    printFloat(v, os);
+    return;
+  }
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  StringRef s(buf, res.ptr - buf);
+  os << s;
+  if (s.find_first_of(".e") == StringRef::npos)
+    os << ".0";
+}
+
+static bool isIdentifierChar(char c) {
+  return llvm::isAlnum(c) || c == '_' || c == '.' || c == '$';
+}
+
+void irc::printQuotedString(StringRef s, llvm::raw_ostream &os) {
+  os << '"';
+  llvm::printEscapedString(s, os);
+  os << '"';
+}
+
+void irc::printSymbolName(StringRef name, llvm::raw_ostream &os) {
+  os << '@';
+  if (!name.empty() && (llvm::isAlpha(name[0]) || name[0] == '_') &&
+      llvm::all_of(name, isIdentifierChar))
+    os << name;
+  else
+    printQuotedString(name, os);
+}
+
+/// Prints element `i` of raw little-endian tensor data.
+static void printElement(DType dt, const char *data, int64_t i,
+                         llvm::raw_ostream &os) {
+  auto load = [&](auto v) {
+    std::memcpy(&v, data + i * sizeof(v), sizeof(v));
+    return v;
+  };
+  switch (dt) {
+  case DType::F32:
+    printFloat32(load(float()), os);
+    return;
+  case DType::F64:
+    printFloat(load(double()), os);
+    return;
+  case DType::F16:
+  case DType::BF16: {
+    llvm::APFloat f(dt == DType::F16 ? llvm::APFloat::IEEEhalf()
+                                     : llvm::APFloat::BFloat(),
+                    llvm::APInt(16, load(uint16_t())));
+    bool losesInfo;
+    f.convert(llvm::APFloat::IEEEsingle(), llvm::APFloat::rmNearestTiesToEven,
+              &losesInfo);
+    printFloat32(f.convertToFloat(), os);
+    return;
+  }
+  case DType::I64:
+    os << load(int64_t());
+    return;
+  case DType::I32:
+    os << load(int32_t());
+    return;
+  case DType::I16:
+    os << load(int16_t());
+    return;
+  case DType::I8:
+    os << int(load(int8_t()));
+    return;
+  case DType::U8:
+    os << unsigned(load(uint8_t()));
+    return;
+  case DType::Bool:
+    os << (load(uint8_t()) ? "true" : "false");
+    return;
+  case DType::Unknown:
+    llvm_unreachable("dense attributes have a known dtype");
+  }
+}
+
+bool irc::isLargeElements(Attribute a, const PrintOptions &opts) {
+  return a.is(Attribute::Kind::Dense) &&
+         a.getElementsType().getNumElements() >
+             int64_t(opts.largeConstantThreshold);
+}
+
+static void printDense(Attribute a, llvm::raw_ostream &os,
+                       const PrintOptions &opts) {
+  Type type = a.getElementsType();
+  auto data = a.getRawData();
+  os << "dense<";
+  if (!data || (opts.elideLargeConstants && isLargeElements(a, opts))) {
+    os << "elided> : " << type;
+    return;
+  }
+  DType dt = type.getDType();
+  unsigned size = dtypeSize(dt);
+  int64_t n = type.getNumElements();
+  bool splat = n > 0;
+  for (int64_t i = 1; i < n && splat; ++i)
+    splat = std::memcmp(data->data(), data->data() + i * size, size) == 0;
+  if (splat) {
+    printElement(dt, data->data(), 0, os);
+  } else if (isLargeElements(a, opts)) {
+    os << "\"0x" << llvm::toHex(StringRef(data->data(), data->size())) << '"';
+  } else {
+    os << '[';
+    for (int64_t i = 0; i < n; ++i) {
+      if (i)
+        os << ", ";
+      printElement(dt, data->data(), i, os);
+    }
+    os << ']';
+  }
+  os << "> : " << type;
+}
+
+void irc::printAttribute(Attribute a, llvm::raw_ostream &os,
+                         const PrintOptions &opts) {
+  if (!a) {
+    os << "<<null attribute>>";
+    return;
+  }
+  switch (a.getKind()) {
+  case Attribute::Kind::Int:
+    os << a.getInt();
+    return;
+  case Attribute::Kind::Float:
+    printFloat(a.getFloat(), os);
+    return;
+  case Attribute::Kind::Bool:
+    os << (a.getBool() ? "true" : "false");
+    return;
+  case Attribute::Kind::String:
+    printQuotedString(a.getString(), os);
+    return;
+  case Attribute::Kind::None:
+    os << "none";
+    return;
+  case Attribute::Kind::Type:
+    os << "type<" << a.getTypeValue() << '>';
+    return;
+  case Attribute::Kind::List:
+    os << '[';
+    llvm::interleaveComma(a.getList(), os,
+                          [&](Attribute e) { printAttribute(e, os, opts); });
+    os << ']';
+    return;
+  case Attribute::Kind::SymbolRef:
+    printSymbolName(a.getString(), os);
+    return;
+  case Attribute::Kind::Dense:
+    printDense(a, os, opts);
+    return;
+  case Attribute::Kind::Blob:
+    os << "blob<";
+    printQuotedString(a.getString(), os);
+    if (a.getBlobOffset())
+      os << ", " << a.getBlobOffset();
+    os << "> : " << a.getElementsType();
+    return;
+  }
+}
+
+void Attribute::print(llvm::raw_ostream &os) const {
+  printAttribute(*this, os, PrintOptions());
+}
+
+std::string Attribute::str() const {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  print(os);
+  return s;
+}
+
+llvm::raw_ostream &irc::operator<<(llvm::raw_ostream &os, Attribute a) {
+  a.print(os);
+  return os;
+}

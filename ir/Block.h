@@ -1,0 +1,62 @@
+//===- Block.h - A list of operations with arguments ------------*- C++ -*-===//
+#ifndef IRC_IR_BLOCK_H
+#define IRC_IR_BLOCK_H
+
+#include "ir/Operation.h"
+#include "llvm/ADT/simple_ilist.h"
+
+namespace irc {
+
+class Block {
+public:
+  using OpList = llvm::simple_ilist<Operation>;
+  using iterator = OpList::iterator;
+
+  Block() = default;
+  Block(const Block &) = delete;
+  Block &operator=(const Block &) = delete;
+  /// Destroys the operations; values they define must not be used outside.
+  ~Block();
+
+  Region *getParent() const { return parent; }
+  Operation *getParentOp() const;
+
+  // Arguments.
+  BlockArgument *addArgument(Type type, llvm::StringRef nameHint = "");
+  /// Removes argument `i`, which must be unused.
+  void eraseArgument(unsigned i);
+  unsigned getNumArguments() const { return arguments.size(); }
+  BlockArgument *getArgument(unsigned i) const { return arguments[i].get(); }
+  llvm::SmallVector<Value *, 4> getArguments() const;
+
+  // Operations.
+  OpList &getOperations() { return ops; }
+  iterator begin() { return ops.begin(); }
+  iterator end() { return ops.end(); }
+  bool empty() const { return ops.empty(); }
+  Operation &front() { return ops.front(); }
+  Operation &back() { return ops.back(); }
+  void push_back(Operation *op) { insert(end(), op); }
+  void push_front(Operation *op) { insert(begin(), op); }
+  /// Inserts a detached operation before `pos`.
+  void insert(iterator pos, Operation *op);
+  /// The last op if it is a terminator, else null.
+  Operation *getTerminator();
+
+  /// Moves every operation of `other` before `pos` in this block.
+  void splice(iterator pos, Block &other);
+
+  /// Unlinks the operands of every nested op (before a bulk delete).
+  void dropAllReferences();
+
+private:
+  friend class Region;
+  friend class Operation;
+  Region *parent = nullptr;
+  llvm::SmallVector<std::unique_ptr<BlockArgument>, 2> arguments;
+  OpList ops;
+};
+
+} // namespace irc
+
+#endif // IRC_IR_BLOCK_H

@@ -1,0 +1,29 @@
+//===- Context.cpp --------------------------------------------------------===//
+#include "ir/Context.h"
+#include "ir/detail/Storage.h"
+#include "llvm/Support/ErrorHandling.h"
+
+using namespace irc;
+
+Context::Context() : impl(std::make_unique<Impl>()) {
+  for (const OpInfo &info : getRegisteredOps())
+    impl->opsByName[info.name] = &info;
+}
+
+Context::~Context() {
+  // Storage nodes live in the bump allocator; run their destructors for the
+  // FoldingSet bookkeeping only (they own no heap memory).
+}
+
+DiagnosticEngine &Context::getDiagEngine() { return impl->diagEngine; }
+WeightStore &Context::getWeightStore() { return impl->weightStore; }
+
+const OpInfo *Context::lookupOp(llvm::StringRef name) const {
+  return impl->opsByName.lookup(name);
+}
+
+const OpInfo &Context::getOpInfo(OpId id) const {
+  return getRegisteredOps()[static_cast<unsigned>(id)];
+}
+
+llvm::StringRef Context::intern(llvm::StringRef s) { return impl->copy(s); }

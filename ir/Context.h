@@ -1,0 +1,50 @@
+//===- Context.h - Owner of uniqued IR objects ------------------*- C++ -*-===//
+//
+// The Context owns uniqued types, attributes and locations, interned
+// strings, the op registry, the diagnostic engine and the weight store. IR
+// built in one context must not be mixed with another.
+//
+//===----------------------------------------------------------------------===//
+#ifndef IRC_IR_CONTEXT_H
+#define IRC_IR_CONTEXT_H
+
+#include "ir/Diagnostics.h"
+#include "ir/OpDefinition.h"
+#include "ir/WeightStore.h"
+#include <memory>
+
+namespace irc {
+
+class Context {
+public:
+  Context();
+  ~Context();
+  Context(const Context &) = delete;
+  Context &operator=(const Context &) = delete;
+
+  DiagnosticEngine &getDiagEngine();
+  WeightStore &getWeightStore();
+
+  /// The registered op with this name, or null.
+  const OpInfo *lookupOp(llvm::StringRef name) const;
+  const OpInfo &getOpInfo(OpId id) const;
+
+  /// Unregistered ops are rejected by the parser and verifier unless allowed
+  /// (irc-opt --allow-unregistered-ops), which is useful in tests.
+  bool allowsUnregisteredOps() const { return allowUnregistered; }
+  void setAllowUnregisteredOps(bool allow) { allowUnregistered = allow; }
+
+  /// Returns a copy of `s` that lives as long as the context.
+  llvm::StringRef intern(llvm::StringRef s);
+
+  struct Impl;
+  Impl &getImpl() { return *impl; }
+
+private:
+  std::unique_ptr<Impl> impl;
+  bool allowUnregistered = false;
+};
+
+} // namespace irc
+
+#endif // IRC_IR_CONTEXT_H

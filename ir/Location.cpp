@@ -1,0 +1,95 @@
+//===- Location.cpp -------------------------------------------------------===//
+#include "ir/Location.h"
+#include "ir/detail/AttrPrinting.h"
+#include "ir/detail/Storage.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace irc;
+
+void LocationStorage::Profile(llvm::FoldingSetNodeID &id) const {
+  id.AddInteger(unsigned(kind));
+  id.AddString(file);
+  id.AddInteger(line);
+  id.AddInteger(col);
+  for (Location l : fused)
+    id.AddPointer(l.getImpl());
+}
+
+static Location get(Context &ctx, const LocationStorage &key) {
+  auto &impl = ctx.getImpl();
+  return Location(impl.unique(impl.locations, key, [&](LocationStorage &s) {
+    s.file = impl.copy(s.file);
+    s.fused = impl.copy(s.fused);
+  }));
+}
+
+Location irc::getUnknownLoc(Context &ctx) {
+  LocationStorage key;
+  key.kind = Location::Kind::Unknown;
+  return get(ctx, key);
+}
+Location irc::getFileLineColLoc(Context &ctx, llvm::StringRef file,
+                                unsigned line, unsigned col) {
+  LocationStorage key;
+  key.kind = Location::Kind::FileLineCol;
+  key.file = file;
+  key.line = line;
+  key.col = col;
+  return get(ctx, key);
+}
+Location irc::getFusedLoc(Context &ctx, llvm::ArrayRef<Location> locs) {
+  if (locs.size() == 1)
+    return locs[0];
+  LocationStorage key;
+  key.kind = Location::Kind::Fused;
+  key.fused = locs;
+  return get(ctx, key);
+}
+
+Location::Kind Location::getKind() const {
+  return impl ? impl->kind : Kind::Unknown;
+}
+llvm::StringRef Location::getFile() const { return impl->file; }
+unsigned Location::getLine() const { return impl->line; }
+unsigned Location::getColumn() const { return impl->col; }
+llvm::ArrayRef<Location> Location::getFused() const { return impl->fused; }
+
+Location Location::getFirstFileLoc() const {
+  if (getKind() == Kind::FileLineCol)
+    return *this;
+  if (getKind() == Kind::Fused)
+    for (Location l : getFused())
+      if (Location f = l.getFirstFileLoc(); f.getKind() == Kind::FileLineCol)
+        return f;
+  return Location();
+}
+
+static void printInner(Location l, llvm::raw_ostream &os) {
+  switch (l.getKind()) {
+  case Location::Kind::Unknown:
+    os << "unknown";
+    return;
+  case Location::Kind::FileLineCol:
+    printQuotedString(l.getFile(), os);
+    os << ':' << l.getLine() << ':' << l.getColumn();
+    return;
+  case Location::Kind::Fused:
+    os << "fused[";
+    llvm::interleaveComma(l.getFused(), os,
+                          [&](Location f) { printInner(f, os); });
+    os << ']';
+    return;
+  }
+}
+
+void Location::print(llvm::raw_ostream &os) const {
+  os << "loc(";
+  printInner(*this, os);
+  os << ')';
+}
+
+void Location::printPrefix(llvm::raw_ostream &os) const {
+  Location f = getFirstFileLoc();
+  if (f.getKind() == Kind::FileLineCol)
+    os << f.getFile() << ':' << f.getLine() << ':' << f.getColumn();
+}

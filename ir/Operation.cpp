@@ -1,0 +1,410 @@
+//===- Operation.cpp - Operations, values and use lists -------------------===//
+#include "ir/Operation.h"
+#include "ir/AsmPrinter.h"
+#include "ir/Block.h"
+#include "ir/Context.h"
+#include "ir/Region.h"
+#include <algorithm>
+
+using namespace irc;
+using llvm::ArrayRef;
+using llvm::StringRef;
+
+//===----------------------------------------------------------------------===//
+// Values and uses
+//===----------------------------------------------------------------------===//
+
+void OpOperand::set(Value *v) {
+  if (v == value)
+    return;
+  removeFromCurrent();
+  value = v;
+  if (!v)
+    return;
+  next = v->firstUse;
+  if (next)
+    next->prevNext = &next;
+  prevNext = &v->firstUse;
+  v->firstUse = this;
+}
+
+void OpOperand::removeFromCurrent() {
+  if (!prevNext)
+    return;
+  *prevNext = next;
+  if (next)
+    next->prevNext = prevNext;
+  next = nullptr;
+  prevNext = nullptr;
+  value = nullptr;
+}
+
+unsigned OpOperand::getOperandNumber() const {
+  return unsigned(this - owner->getOpOperands().data());
+}
+
+Operation *Value::getDefiningOp() const {
+  if (auto *r = llvm::dyn_cast<OpResult>(this))
+    return r->getOwner();
+  return nullptr;
+}
+
+Block *Value::getParentBlock() const {
+  if (auto *r = llvm::dyn_cast<OpResult>(this))
+    return r->getOwner()->getBlock();
+  return llvm::cast<BlockArgument>(this)->getOwner();
+}
+
+Location Value::getLoc() const {
+  if (Operation *op = getDefiningOp())
+    return op->getLoc();
+  if (Operation *parent = getParentBlock()->getParentOp())
+    return parent->getLoc();
+  return getUnknownLoc(getContext());
+}
+
+unsigned Value::getNumUses() const {
+  return unsigned(std::distance(getUses().begin(), getUses().end()));
+}
+
+void Value::replaceAllUsesWith(Value *v) {
+  assert(v != this && "replacing a value with itself");
+  while (firstUse)
+    firstUse->set(v);
+}
+
+void Value::replaceUsesWithIf(Value *v,
+                              llvm::function_ref<bool(OpOperand &)> pred) {
+  for (OpOperand &use : llvm::make_early_inc_range(getUses()))
+    if (pred(use))
+      use.set(v);
+}
+
+//===----------------------------------------------------------------------===//
+// Operation
+//===----------------------------------------------------------------------===//
+
+Operation::Operation(Context &ctx, Location loc, StringRef name,
+                     const OpInfo *info)
+    : ctx(&ctx), loc(loc), name(name), info(info) {}
+
+Operation::~Operation() {
+  assert(!parent && "deleting an operation that is still in a block");
+  freeOperands();
+}
+
+void Operation::allocateOperands(ArrayRef<Value *> values) {
+  assert(!operands && "operands already allocated");
+  numOperands = values.size();
+  if (values.empty())
+    return;
+  operands = static_cast<OpOperand *>(
+      ::operator new(sizeof(OpOperand) * values.size()));
+  for (unsigned i = 0; i < values.size(); ++i)
+    new (&operands[i]) OpOperand(this, values[i]);
+}
+
+void Operation::freeOperands() {
+  for (unsigned i = 0; i < numOperands; ++i)
+    operands[i].~OpOperand();
+  ::operator delete(operands);
+  operands = nullptr;
+  numOperands = 0;
+}
+
+Operation *Operation::create(Context &ctx, Location loc, StringRef name,
+                             ArrayRef<Type> resultTypes,
+                             ArrayRef<Value *> operands,
+                             ArrayRef<NamedAttribute> attrs,
+                             unsigned numRegions) {
+  const OpInfo *info = ctx.lookupOp(name);
+  auto *op = new Operation(ctx, loc, info ? info->name : ctx.intern(name),
+                           info);
+  op->allocateOperands(operands);
+  for (unsigned i = 0; i < resultTypes.size(); ++i)
+    op->results.push_back(std::make_unique<OpResult>(op, i, resultTypes[i]));
+  for (const NamedAttribute &a : attrs)
+    op->setAttr(a.name, a.value);
+  for (unsigned i = 0; i < numRegions; ++i)
+    op->regions.push_back(std::make_unique<Region>(op));
+  return op;
+}
+
+Operation *Operation::create(Context &ctx, Location loc, OpId id,
+                             ArrayRef<Type> resultTypes,
+                             ArrayRef<Value *> operands,
+                             ArrayRef<NamedAttribute> attrs) {
+  const OpInfo &info = ctx.getOpInfo(id);
+  return create(ctx, loc, info.name, resultTypes, operands, attrs,
+                info.numRegions);
+}
+
+void Operation::destroy() {
+  assert(!parent && "destroying an operation that is still in a block");
+  dropAllReferences();
+  delete this;
+}
+
+void Operation::remove() {
+  if (!parent)
+    return;
+  parent->ops.remove(*this);
+  parent = nullptr;
+}
+
+void Operation::erase() {
+  assert(use_empty() && "erasing an operation whose results are used");
+  remove();
+  destroy();
+}
+
+bool Operation::isSideEffectFree() const {
+  if (hasTrait(NoSideEffects))
+    return true;
+  if (!hasTrait(RecursivelyPure))
+    return false;
+  for (const auto &region : regions)
+    for (Block &block : *region)
+      for (Operation &op : block)
+        if (!op.hasTrait(Terminator) && !op.isSideEffectFree())
+          return false;
+  return true;
+}
+
+Region *Operation::getParentRegion() const {
+  return parent ? parent->getParent() : nullptr;
+}
+
+Operation *Operation::getParentOp() const {
+  return parent ? parent->getParentOp() : nullptr;
+}
+
+Operation *Operation::getParentOfType(OpId id) const {
+  for (const Operation *op = this; op; op = op->getParentOp())
+    if (op->is(id))
+      return const_cast<Operation *>(op);
+  return nullptr;
+}
+
+void Operation::setOperands(ArrayRef<Value *> values) {
+  if (values.size() == numOperands) {
+    for (unsigned i = 0; i < values.size(); ++i)
+      operands[i].set(values[i]);
+    return;
+  }
+  llvm::SmallVector<Value *, 4> copy(values.begin(), values.end());
+  freeOperands();
+  allocateOperands(copy);
+}
+
+llvm::SmallVector<Value *, 2> Operation::getResults() const {
+  llvm::SmallVector<Value *, 2> out;
+  for (const auto &r : results)
+    out.push_back(r.get());
+  return out;
+}
+
+bool Operation::use_empty() const {
+  return llvm::all_of(results, [](const auto &r) { return r->use_empty(); });
+}
+
+Attribute Operation::getAttr(StringRef name) const {
+  for (const NamedAttribute &a : attrs)
+    if (a.name == name)
+      return a.value;
+  return Attribute();
+}
+
+void Operation::setAttr(StringRef name, Attribute value) {
+  auto it = llvm::lower_bound(attrs, name, [](const NamedAttribute &a,
+                                              StringRef n) {
+    return a.name < n;
+  });
+  if (it != attrs.end() && it->name == name) {
+    it->value = value;
+    return;
+  }
+  attrs.insert(it, NamedAttribute{ctx->intern(name), value});
+}
+
+void Operation::removeAttr(StringRef name) {
+  llvm::erase_if(attrs, [&](const NamedAttribute &a) { return a.name == name; });
+}
+
+void Operation::moveBefore(Operation *other) {
+  remove();
+  other->getBlock()->insert(Block::iterator(other), this);
+}
+
+void Operation::moveAfter(Operation *other) {
+  remove();
+  other->getBlock()->insert(std::next(Block::iterator(other)), this);
+}
+
+void Operation::dropAllReferences() {
+  for (OpOperand &o : getOpOperands())
+    o.set(nullptr);
+  for (auto &region : regions)
+    region->dropAllReferences();
+}
+
+void Operation::walk(llvm::function_ref<void(Operation *)> fn) {
+  for (auto &region : regions)
+    for (Block &block : *region)
+      for (Operation &op : llvm::make_early_inc_range(block))
+        op.walk(fn);
+  fn(this);
+}
+
+void Operation::walkPreOrder(llvm::function_ref<void(Operation *)> fn) {
+  fn(this);
+  for (auto &region : regions)
+    for (Block &block : *region)
+      for (Operation &op : block)
+        op.walkPreOrder(fn);
+}
+
+Operation *Operation::clone(IRMapping &map) const {
+  llvm::SmallVector<Value *, 4> newOperands;
+  for (Value *v : getOperands())
+    newOperands.push_back(map.lookupOrDefault(v));
+  llvm::SmallVector<Type, 2> types;
+  for (const auto &r : results)
+    types.push_back(r->getType());
+  Operation *op = create(*ctx, loc, name, types, newOperands, attrs,
+                         regions.size());
+  for (unsigned i = 0; i < results.size(); ++i) {
+    op->results[i]->setNameHint(results[i]->getNameHint());
+    map.map(results[i].get(), op->results[i].get());
+  }
+  for (unsigned i = 0; i < regions.size(); ++i)
+    regions[i]->cloneInto(*op->regions[i], map);
+  return op;
+}
+
+Operation *Operation::clone() const {
+  IRMapping map;
+  return clone(map);
+}
+
+InFlightDiagnostic Operation::emitError() const {
+  return InFlightDiagnostic(*ctx, loc, Severity::Error);
+}
+InFlightDiagnostic Operation::emitOpError() const {
+  InFlightDiagnostic d = emitError();
+  d << '\'' << name << "' op ";
+  return d;
+}
+InFlightDiagnostic Operation::emitWarning() const {
+  return InFlightDiagnostic(*ctx, loc, Severity::Warning);
+}
+InFlightDiagnostic Operation::emitRemark() const {
+  return InFlightDiagnostic(*ctx, loc, Severity::Remark);
+}
+
+void Operation::print(llvm::raw_ostream &os) const { printOp(this, os); }
+
+llvm::raw_ostream &irc::operator<<(llvm::raw_ostream &os, const Operation &op) {
+  op.print(os);
+  return os;
+}
+
+//===----------------------------------------------------------------------===//
+// Block and Region
+//===----------------------------------------------------------------------===//
+
+Block::~Block() {
+  dropAllReferences();
+  while (!ops.empty()) {
+    Operation &op = ops.front();
+    ops.remove(op);
+    op.parent = nullptr;
+    op.destroy();
+  }
+}
+
+Operation *Block::getParentOp() const {
+  return parent ? parent->getParentOp() : nullptr;
+}
+
+BlockArgument *Block::addArgument(Type type, StringRef nameHint) {
+  arguments.push_back(
+      std::make_unique<BlockArgument>(this, arguments.size(), type));
+  arguments.back()->setNameHint(nameHint);
+  return arguments.back().get();
+}
+
+void Block::eraseArgument(unsigned i) {
+  assert(arguments[i]->use_empty() && "erasing a used block argument");
+  arguments.erase(arguments.begin() + i);
+  for (unsigned j = i; j < arguments.size(); ++j)
+    arguments[j]->setArgNumber(j);
+}
+
+llvm::SmallVector<Value *, 4> Block::getArguments() const {
+  llvm::SmallVector<Value *, 4> out;
+  for (const auto &a : arguments)
+    out.push_back(a.get());
+  return out;
+}
+
+void Block::insert(iterator pos, Operation *op) {
+  assert(!op->parent && "inserting an operation that is already in a block");
+  op->parent = this;
+  ops.insert(pos, *op);
+}
+
+Operation *Block::getTerminator() {
+  if (ops.empty() || !ops.back().hasTrait(Terminator))
+    return nullptr;
+  return &ops.back();
+}
+
+void Block::splice(iterator pos, Block &other) {
+  for (Operation &op : other.ops)
+    op.parent = this;
+  ops.splice(pos, other.ops);
+}
+
+void Block::dropAllReferences() {
+  for (Operation &op : ops)
+    op.dropAllReferences();
+}
+
+Region::~Region() {
+  // Blocks may use each other's values: unlink everything before deleting.
+  dropAllReferences();
+}
+
+Block &Region::emplaceBlock() {
+  blocks.push_back(std::make_unique<Block>());
+  blocks.back()->parent = this;
+  return *blocks.back();
+}
+
+void Region::takeBody(Region &other) {
+  assert(blocks.empty() && "taking a body into a non-empty region");
+  blocks = std::move(other.blocks);
+  other.blocks.clear();
+  for (auto &b : blocks)
+    b->parent = this;
+}
+
+void Region::dropAllReferences() {
+  for (auto &b : blocks)
+    b->dropAllReferences();
+}
+
+void Region::cloneInto(Region &dest, IRMapping &map) const {
+  for (const auto &block : blocks) {
+    Block &nb = dest.emplaceBlock();
+    for (unsigned i = 0; i < block->getNumArguments(); ++i) {
+      BlockArgument *arg = block->getArgument(i);
+      map.map(arg, nb.addArgument(arg->getType(), arg->getNameHint()));
+    }
+  }
+  // Clone ops after all block arguments exist.
+  for (unsigned b = 0; b < blocks.size(); ++b)
+    for (Operation &op : *blocks[b])
+      dest.getBlock(b).push_back(op.clone(map));
+}

@@ -1,0 +1,179 @@
+//===- Operation.h - The generic operation ----------------------*- C++ -*-===//
+//
+// An Operation has a name (`aten.conv2d`), operands, results, sorted named
+// attributes, regions and a location. Registered ops point at their OpInfo
+// table entry; unregistered ops (allowed only on request) keep just a name.
+//
+//===----------------------------------------------------------------------===//
+#ifndef IRC_IR_OPERATION_H
+#define IRC_IR_OPERATION_H
+
+#include "ir/Attributes.h"
+#include "ir/Diagnostics.h"
+#include "ir/OpDefinition.h"
+#include "ir/Value.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/ilist_node.h"
+#include "llvm/Support/Casting.h"
+#include <memory>
+
+namespace irc {
+class Block;
+class Region;
+
+/// Maps values (and blocks) of cloned IR to their copies.
+class IRMapping {
+public:
+  void map(Value *from, Value *to) { values[from] = to; }
+  Value *lookupOrDefault(Value *v) const {
+    auto it = values.find(v);
+    return it == values.end() ? v : it->second;
+  }
+  Value *lookupOrNull(Value *v) const { return values.lookup(v); }
+
+private:
+  llvm::DenseMap<Value *, Value *> values;
+};
+
+/// The operands of an operation, seen as values.
+class OperandRange {
+public:
+  explicit OperandRange(llvm::ArrayRef<OpOperand> ops) : ops(ops) {}
+  using iterator = llvm::mapped_iterator<const OpOperand *,
+                                         Value *(*)(const OpOperand &)>;
+  iterator begin() const { return iterator(ops.begin(), &get); }
+  iterator end() const { return iterator(ops.end(), &get); }
+  size_t size() const { return ops.size(); }
+  bool empty() const { return ops.empty(); }
+  Value *operator[](size_t i) const { return ops[i].get(); }
+
+private:
+  static Value *get(const OpOperand &o) { return o.get(); }
+  llvm::ArrayRef<OpOperand> ops;
+};
+
+class Operation : public llvm::ilist_node<Operation> {
+public:
+  /// Creates a detached operation. `name` must be registered unless the
+  /// context allows unregistered ops.
+  static Operation *create(Context &ctx, Location loc, llvm::StringRef name,
+                           llvm::ArrayRef<Type> resultTypes,
+                           llvm::ArrayRef<Value *> operands,
+                           llvm::ArrayRef<NamedAttribute> attrs = {},
+                           unsigned numRegions = 0);
+  static Operation *create(Context &ctx, Location loc, OpId id,
+                           llvm::ArrayRef<Type> resultTypes,
+                           llvm::ArrayRef<Value *> operands,
+                           llvm::ArrayRef<NamedAttribute> attrs = {});
+
+  Operation(const Operation &) = delete;
+  Operation &operator=(const Operation &) = delete;
+
+  /// Deletes a detached operation (and everything nested in it).
+  void destroy();
+  /// Unlinks from the parent block and deletes. Results must be unused.
+  void erase();
+  /// Unlinks from the parent block without deleting.
+  void remove();
+
+  Context &getContext() const { return *ctx; }
+  llvm::StringRef getName() const { return name; }
+  OpId getId() const { return info ? info->id : OpId::Unregistered; }
+  bool is(OpId id) const { return getId() == id; }
+  const OpInfo *getInfo() const { return info; }
+  bool isRegistered() const { return info != nullptr; }
+  bool hasTrait(OpTrait t) const { return info && info->hasTrait(t); }
+  /// True when the op and everything nested in it has no side effects.
+  bool isSideEffectFree() const;
+
+  Location getLoc() const { return loc; }
+  void setLoc(Location l) { loc = l; }
+
+  Block *getBlock() const { return parent; }
+  Region *getParentRegion() const;
+  Operation *getParentOp() const;
+  /// The closest ancestor (or this op) with the given id.
+  Operation *getParentOfType(OpId id) const;
+
+  // Operands.
+  unsigned getNumOperands() const { return numOperands; }
+  Value *getOperand(unsigned i) const { return operands[i].get(); }
+  void setOperand(unsigned i, Value *v) { operands[i].set(v); }
+  OperandRange getOperands() const {
+    return OperandRange({operands, numOperands});
+  }
+  llvm::MutableArrayRef<OpOperand> getOpOperands() {
+    return {operands, numOperands};
+  }
+  /// Replaces all operands (the count may change).
+  void setOperands(llvm::ArrayRef<Value *> values);
+
+  // Results.
+  unsigned getNumResults() const { return results.size(); }
+  Value *getResult(unsigned i) const { return results[i].get(); }
+  llvm::SmallVector<Value *, 2> getResults() const;
+  bool use_empty() const;
+
+  // Attributes, kept sorted by name.
+  llvm::ArrayRef<NamedAttribute> getAttrs() const { return attrs; }
+  Attribute getAttr(llvm::StringRef name) const;
+  void setAttr(llvm::StringRef name, Attribute value);
+  void removeAttr(llvm::StringRef name);
+
+  // Regions.
+  unsigned getNumRegions() const { return regions.size(); }
+  Region &getRegion(unsigned i) const { return *regions[i]; }
+
+  /// Moves this op (detaching it if needed) right before/after `other`.
+  void moveBefore(Operation *other);
+  void moveAfter(Operation *other);
+  /// Unlinks every operand of this op and of the ops nested in it.
+  void dropAllReferences();
+
+  /// Post-order walk over this op and everything nested in it.
+  void walk(llvm::function_ref<void(Operation *)> fn);
+  /// Pre-order walk.
+  void walkPreOrder(llvm::function_ref<void(Operation *)> fn);
+
+  /// Deep copy; values defined outside are remapped through `map`, and the
+  /// copies of this op's results and nested values are added to it.
+  Operation *clone(IRMapping &map) const;
+  Operation *clone() const;
+
+  InFlightDiagnostic emitError() const;
+  /// An error prefixed with `'name' op `.
+  InFlightDiagnostic emitOpError() const;
+  InFlightDiagnostic emitWarning() const;
+  InFlightDiagnostic emitRemark() const;
+
+  /// Prints this op in the text form (for debugging and diagnostics).
+  void print(llvm::raw_ostream &os) const;
+
+private:
+  Operation(Context &ctx, Location loc, llvm::StringRef name,
+            const OpInfo *info);
+  ~Operation();
+
+  friend class Block;
+  Context *ctx;
+  Location loc;
+  llvm::StringRef name;
+  const OpInfo *info;
+  Block *parent = nullptr;
+  /// OpOperands are linked into use lists by address, so they live in a
+  /// fixed array that is rebuilt only when the operand count changes.
+  void allocateOperands(llvm::ArrayRef<Value *> values);
+  void freeOperands();
+  OpOperand *operands = nullptr;
+  unsigned numOperands = 0;
+  llvm::SmallVector<std::unique_ptr<OpResult>, 1> results;
+  llvm::SmallVector<NamedAttribute, 2> attrs;
+  llvm::SmallVector<std::unique_ptr<Region>, 0> regions;
+};
+
+llvm::raw_ostream &operator<<(llvm::raw_ostream &os, const Operation &op);
+
+} // namespace irc
+
+#endif // IRC_IR_OPERATION_H

@@ -1,0 +1,236 @@
+//===- Verifier.cpp - IR verification -------------------------------------===//
+//
+// One pre-order walk checks each op against its table entry (name, region
+// count, schema, op verifier, shape rule) and SSA dominance: a scoped set of
+// the values visible at each point, so the walk stays linear in the IR size.
+//
+//===----------------------------------------------------------------------===//
+#include "ir/Verifier.h"
+#include "ir/Block.h"
+#include "ir/Context.h"
+#include "ir/Region.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+
+using namespace irc;
+
+static void printSchemaType(const SchemaType &t, llvm::raw_ostream &os) {
+  using K = SchemaType::Kind;
+  switch (t.kind) {
+  case K::Tensor:
+    os << "Tensor";
+    return;
+  case K::Int:
+    os << "int";
+    return;
+  case K::Float:
+    os << "float";
+    return;
+  case K::Bool:
+    os << "bool";
+    return;
+  case K::Str:
+    os << "str";
+    return;
+  case K::Device:
+    os << "Device";
+    return;
+  case K::Scalar:
+    os << "Scalar";
+    return;
+  case K::Any:
+    os << "Any";
+    return;
+  case K::Var:
+    os << t.var;
+    return;
+  case K::List:
+    printSchemaType(*t.element, os);
+    os << "[]";
+    return;
+  case K::Optional:
+    printSchemaType(*t.element, os);
+    os << '?';
+    return;
+  }
+}
+
+using Bindings = llvm::SmallVector<std::pair<std::string, Type>, 2>;
+
+static bool matchSchemaType(const SchemaType &st, Type t, Bindings &vars) {
+  using K = SchemaType::Kind;
+  switch (st.kind) {
+  case K::Tensor:
+    return t.isTensor();
+  case K::Int:
+    return t.isInt();
+  case K::Float:
+    return t.isFloat();
+  case K::Bool:
+    return t.isBool();
+  case K::Str:
+    return t.getKind() == Type::Kind::Str;
+  case K::Device:
+    return t.getKind() == Type::Kind::Device;
+  case K::Scalar:
+    return t.isInt() || t.isFloat() || t.isBool();
+  case K::Any:
+    return true;
+  case K::Var:
+    for (auto &[name, bound] : vars)
+      if (name == st.var)
+        return bound == t;
+    vars.push_back({st.var, t});
+    return true;
+  case K::List:
+    return t.isList() && matchSchemaType(*st.element, t.getElementType(), vars);
+  case K::Optional:
+    if (t.isNone())
+      return true;
+    if (t.getKind() == Type::Kind::Optional)
+      return matchSchemaType(*st.element, t.getElementType(), vars);
+    return matchSchemaType(*st.element, t, vars);
+  }
+  return false;
+}
+
+static LogicalResult verifySchema(Operation *op, const Schema &schema) {
+  unsigned numParams = schema.params.size();
+  unsigned numOperands = op->getNumOperands();
+  if (schema.variadic ? numOperands < numParams - 1 : numOperands != numParams)
+    return op->emitOpError()
+           << "expected " << (schema.variadic ? "at least " : "")
+           << (schema.variadic ? numParams - 1 : numParams) << " operand"
+           << (numParams == 1 ? "" : "s") << ", got " << numOperands;
+  Bindings vars;
+  for (unsigned i = 0; i < numOperands; ++i) {
+    const SchemaParam &p = schema.params[std::min(i, numParams - 1)];
+    Type t = op->getOperand(i)->getType();
+    if (matchSchemaType(p.type, t, vars))
+      continue;
+    std::string expected;
+    llvm::raw_string_ostream os(expected);
+    printSchemaType(p.type, os);
+    return op->emitOpError() << "operand #" << i << " ('" << p.name
+                             << "') must be " << expected << ", got " << t;
+  }
+  if (op->getNumResults() != schema.results.size())
+    return op->emitOpError() << "expected " << schema.results.size()
+                             << " result" << (schema.results.size() == 1 ? "" : "s")
+                             << ", got " << op->getNumResults();
+  for (unsigned i = 0; i < schema.results.size(); ++i) {
+    Type t = op->getResult(i)->getType();
+    if (matchSchemaType(schema.results[i], t, vars))
+      continue;
+    std::string expected;
+    llvm::raw_string_ostream os(expected);
+    printSchemaType(schema.results[i], os);
+    return op->emitOpError()
+           << "result #" << i << " must be " << expected << ", got " << t;
+  }
+  return success();
+}
+
+static LogicalResult verifyShapes(Operation *op, InferFn infer) {
+  llvm::SmallVector<Type, 1> inferred;
+  if (failed(infer(op, inferred)))
+    return failure();
+  for (unsigned i = 0; i < inferred.size() && i < op->getNumResults(); ++i) {
+    Type declared = op->getResult(i)->getType();
+    if (inferred[i] && !areCompatible(declared, inferred[i]))
+      return op->emitOpError() << "result #" << i << " has type " << declared
+                               << " but the operands give " << inferred[i];
+  }
+  return success();
+}
+
+static LogicalResult verifyOpItself(Operation *op) {
+  const OpInfo *info = op->getInfo();
+  if (!info) {
+    if (op->getContext().allowsUnregisteredOps())
+      return success();
+    return op->emitError() << "unregistered operation '" << op->getName()
+                           << "'";
+  }
+  if (op->getNumRegions() != info->numRegions)
+    return op->emitOpError() << "expected " << info->numRegions
+                             << " regions, got " << op->getNumRegions();
+  if (op->hasTrait(Terminator) && op->getBlock() &&
+      &op->getBlock()->back() != op)
+    return op->emitOpError() << "must be the last operation in its block";
+  if (!info->schema.empty() && failed(verifySchema(op, info->schema)))
+    return failure();
+  if (info->verify && failed(info->verify(op)))
+    return failure();
+  if (info->infer && failed(verifyShapes(op, info->infer)))
+    return failure();
+  return success();
+}
+
+namespace {
+/// Walks ops in pre-order, tracking which values dominate the current point.
+class VerifierWalk {
+public:
+  LogicalResult verifyOp(Operation *op) {
+    if (failed(verifyOpItself(op)))
+      return failure();
+    for (OpOperand &operand : op->getOpOperands()) {
+      Value *v = operand.get();
+      if (!v)
+        return op->emitOpError()
+               << "operand #" << operand.getOperandNumber() << " is null";
+      if (visible.count(v))
+        continue;
+      InFlightDiagnostic d = op->emitOpError();
+      d << "operand #" << operand.getOperandNumber();
+      if (!v->getNameHint().empty())
+        d << " ('%" << v->getNameHint() << "')";
+      d << " does not dominate this use";
+      d.attachNote(v->getLoc(), "operand defined here");
+      return failure();
+    }
+    if (op->hasTrait(IsolatedFromAbove)) {
+      // Nothing defined outside is visible inside.
+      llvm::DenseSet<Value *> outer;
+      std::swap(outer, visible);
+      LogicalResult r = verifyRegions(op);
+      std::swap(outer, visible);
+      if (failed(r))
+        return failure();
+    } else if (failed(verifyRegions(op))) {
+      return failure();
+    }
+    for (Value *r : op->getResults())
+      visible.insert(r);
+    return success();
+  }
+
+private:
+  LogicalResult verifyRegions(Operation *op) {
+    for (unsigned i = 0; i < op->getNumRegions(); ++i)
+      for (Block &block : op->getRegion(i))
+        if (failed(verifyBlock(block)))
+          return failure();
+    return success();
+  }
+
+  LogicalResult verifyBlock(Block &block) {
+    for (unsigned i = 0; i < block.getNumArguments(); ++i)
+      visible.insert(block.getArgument(i));
+    for (Operation &op : block)
+      if (failed(verifyOp(&op)))
+        return failure();
+    // Values of this block go out of scope.
+    for (unsigned i = 0; i < block.getNumArguments(); ++i)
+      visible.erase(block.getArgument(i));
+    for (Operation &op : block)
+      for (unsigned i = 0; i < op.getNumResults(); ++i)
+        visible.erase(op.getResult(i));
+    return success();
+  }
+
+  llvm::DenseSet<Value *> visible;
+};
+} // namespace
+
+LogicalResult irc::verify(Operation *op) { return VerifierWalk().verifyOp(op); }

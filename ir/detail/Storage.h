@@ -1,0 +1,95 @@
+//===- Storage.h - Uniqued storage of types, attributes, locations -*- C++ -*-//
+//
+// Internal to ir/. Each storage kind is a FoldingSet node; one struct per
+// family holds the union of the fields its kinds use.
+//
+//===----------------------------------------------------------------------===//
+#ifndef IRC_IR_DETAIL_STORAGE_H
+#define IRC_IR_DETAIL_STORAGE_H
+
+#include "ir/Attributes.h"
+#include "ir/Context.h"
+#include "ir/Location.h"
+#include "ir/Types.h"
+#include "llvm/ADT/FoldingSet.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Allocator.h"
+
+namespace irc {
+
+struct TypeStorage : llvm::FoldingSetNode {
+  Context *ctx;
+  Type::Kind kind;
+  DType dtype = DType::Unknown;
+  bool ranked = false;
+  llvm::ArrayRef<int64_t> shape;
+  llvm::ArrayRef<Type> types; // tuple members; function inputs + results
+  unsigned numInputs = 0;
+  Type element;
+  llvm::StringRef name;
+
+  void Profile(llvm::FoldingSetNodeID &id) const;
+};
+
+struct AttributeStorage : llvm::FoldingSetNode {
+  Context *ctx;
+  Attribute::Kind kind;
+  int64_t intValue = 0; // Int, Bool; Blob: offset
+  double floatValue = 0;
+  llvm::StringRef str; // String, SymbolRef, Blob name
+  Type type;           // Type, Dense, Blob
+  llvm::ArrayRef<Attribute> list;
+  llvm::ArrayRef<char> data; // Dense
+  bool hasData = false;      // Dense: false when elided
+
+  void Profile(llvm::FoldingSetNodeID &id) const;
+};
+
+struct LocationStorage : llvm::FoldingSetNode {
+  Location::Kind kind;
+  llvm::StringRef file;
+  unsigned line = 0, col = 0;
+  llvm::ArrayRef<Location> fused;
+
+  void Profile(llvm::FoldingSetNodeID &id) const;
+};
+
+struct Context::Impl {
+  llvm::BumpPtrAllocator allocator;
+  llvm::FoldingSet<TypeStorage> types;
+  llvm::FoldingSet<AttributeStorage> attributes;
+  llvm::FoldingSet<LocationStorage> locations;
+  llvm::StringMap<char, llvm::BumpPtrAllocator &> strings{allocator};
+  llvm::StringMap<const OpInfo *> opsByName;
+  DiagnosticEngine diagEngine;
+  WeightStore weightStore;
+
+  template <typename T> llvm::ArrayRef<T> copy(llvm::ArrayRef<T> a) {
+    if (a.empty())
+      return {};
+    T *mem = allocator.Allocate<T>(a.size());
+    std::uninitialized_copy(a.begin(), a.end(), mem);
+    return {mem, a.size()};
+  }
+  llvm::StringRef copy(llvm::StringRef s) {
+    return strings.insert({s, 0}).first->getKey();
+  }
+  /// Returns the uniqued node equal to `key`, creating it with `finish`
+  /// (which copies the key's borrowed arrays into the allocator).
+  template <typename T, typename Finish>
+  const T *unique(llvm::FoldingSet<T> &set, const T &key, Finish finish) {
+    llvm::FoldingSetNodeID id;
+    key.Profile(id);
+    void *insertPos = nullptr;
+    if (T *existing = set.FindNodeOrInsertPos(id, insertPos))
+      return existing;
+    T *node = new (allocator.Allocate<T>()) T(key);
+    finish(*node);
+    set.InsertNode(node, insertPos);
+    return node;
+  }
+};
+
+} // namespace irc
+
+#endif // IRC_IR_DETAIL_STORAGE_H

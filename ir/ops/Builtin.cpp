@@ -1,0 +1,231 @@
+//===- Builtin.cpp - module, func, return, call, constant, const ----------===//
+#include "ir/Module.h"
+#include "ir/ops/OpHooks.h"
+#include "llvm/ADT/StringSet.h"
+
+using namespace irc;
+
+/// The error for a region that must hold one block ending in `terminator`.
+static LogicalResult verifySingleBlockRegion(Operation *op, Region &region,
+                                             llvm::StringRef regionName,
+                                             OpId terminator) {
+  if (region.getNumBlocks() != 1)
+    return op->emitOpError() << regionName << " must have exactly one block, got "
+                             << region.getNumBlocks();
+  Block &block = region.front();
+  if (block.empty() || !block.back().is(terminator))
+    return op->emitOpError()
+           << regionName << " must end with '"
+           << op->getContext().getOpInfo(terminator).name << "'";
+  return success();
+}
+
+static LogicalResult expectTypes(Operation *op, llvm::StringRef what,
+                                 llvm::ArrayRef<Type> got,
+                                 llvm::ArrayRef<Type> expected) {
+  if (got.size() != expected.size())
+    return op->emitOpError() << "has " << got.size() << ' ' << what
+                             << ", expected " << expected.size();
+  for (unsigned i = 0; i < got.size(); ++i)
+    if (got[i] != expected[i])
+      return op->emitOpError() << what << " #" << i << " has type " << got[i]
+                               << ", expected " << expected[i];
+  return success();
+}
+
+static llvm::SmallVector<Type, 4> typesOf(llvm::ArrayRef<Value *> values) {
+  llvm::SmallVector<Type, 4> out;
+  for (Value *v : values)
+    out.push_back(v->getType());
+  return out;
+}
+
+static llvm::SmallVector<Type, 4> operandTypes(Operation *op) {
+  llvm::SmallVector<Type, 4> out;
+  for (Value *v : op->getOperands())
+    out.push_back(v->getType());
+  return out;
+}
+
+static llvm::SmallVector<Type, 4> resultTypes(Operation *op) {
+  return typesOf(op->getResults());
+}
+
+LogicalResult irc::verifyModule(Operation *op) {
+  if (op->getParentOp())
+    return op->emitOpError() << "must be the top-level operation";
+  Region &body = op->getRegion(0);
+  if (body.getNumBlocks() != 1 || body.front().getNumArguments() != 0)
+    return op->emitOpError() << "must have one block without arguments";
+  llvm::StringSet<> names;
+  for (Operation &child : body.front()) {
+    if (!child.is(OpId::Func) && !child.is(OpId::ModuleConst))
+      return child.emitOpError() << "is not allowed at module level";
+    llvm::StringRef name = getSymbolName(&child);
+    if (!name.empty() && !names.insert(name).second)
+      return child.emitOpError() << "redefinition of symbol '@" << name << "'";
+  }
+  return success();
+}
+
+LogicalResult irc::verifyFunc(Operation *op) {
+  if (!op->getParentOp() || !op->getParentOp()->is(OpId::Module))
+    return op->emitOpError() << "must be at module level";
+  Attribute name = op->getAttr("sym_name");
+  if (!name || !name.is(Attribute::Kind::String) || name.getString().empty())
+    return op->emitOpError() << "requires a 'sym_name' string attribute";
+  Attribute type = op->getAttr("function_type");
+  if (!type || !type.is(Attribute::Kind::Type) ||
+      type.getTypeValue().getKind() != Type::Kind::Function)
+    return op->emitOpError() << "requires a 'function_type' attribute";
+  if (failed(verifySingleBlockRegion(op, op->getRegion(0), "body",
+                                     OpId::Return)))
+    return failure();
+  Block &entry = op->getRegion(0).front();
+  return expectTypes(op, "argument", typesOf(entry.getArguments()),
+                     type.getTypeValue().getInputs());
+}
+
+LogicalResult irc::verifyReturn(Operation *op) {
+  Operation *parent = op->getParentOp();
+  if (!parent || !parent->is(OpId::Func))
+    return op->emitOpError() << "must be inside a 'func'";
+  return expectTypes(op, "operand", operandTypes(op),
+                     FuncOp(parent).getFunctionType().getResults());
+}
+
+/// The module holding `op`, or null.
+static Operation *getModule(Operation *op) {
+  return op->getParentOfType(OpId::Module);
+}
+
+LogicalResult irc::verifyCall(Operation *op) {
+  Attribute callee = op->getAttr("callee");
+  if (!callee || !callee.is(Attribute::Kind::SymbolRef))
+    return op->emitOpError() << "requires a 'callee' symbol attribute";
+  Operation *module = getModule(op);
+  Operation *target =
+      module ? lookupSymbol(module, callee.getString()) : nullptr;
+  if (!target || !target->is(OpId::Func))
+    return op->emitOpError()
+           << "calls undefined function '@" << callee.getString() << "'";
+  Type fnType = FuncOp(target).getFunctionType();
+  if (failed(expectTypes(op, "operand", operandTypes(op), fnType.getInputs())))
+    return failure();
+  return expectTypes(op, "result", resultTypes(op), fnType.getResults());
+}
+
+/// True when a constant `value` can have type `type`.
+static bool isValidConstant(Attribute value, Type type) {
+  using K = Attribute::Kind;
+  switch (value.getKind()) {
+  case K::Int:
+    return type.isInt();
+  case K::Float:
+    return type.isFloat();
+  case K::Bool:
+    return type.isBool();
+  case K::String:
+    return type.getKind() == Type::Kind::Str ||
+           type.getKind() == Type::Kind::Device;
+  case K::None:
+    return type.isNone() || type.getKind() == Type::Kind::Optional;
+  case K::List:
+    return type.isList() &&
+           llvm::all_of(value.getList(), [&](Attribute e) {
+             return isValidConstant(e, type.getElementType());
+           });
+  case K::Dense:
+  case K::Blob:
+    return value.getElementsType() == type;
+  case K::Type:
+  case K::SymbolRef:
+    return false;
+  }
+  return false;
+}
+
+static LogicalResult verifyBlobSize(Operation *op, Attribute value) {
+  if (!value.is(Attribute::Kind::Blob))
+    return success();
+  auto blob = op->getContext().getWeightStore().lookup(value.getString());
+  if (!blob)
+    return success(); // not loaded: the data is unknown, not wrong
+  Type t = value.getElementsType();
+  uint64_t need = uint64_t(t.getNumElements()) * dtypeSize(t.getDType());
+  if (value.getBlobOffset() > blob->size() ||
+      need > blob->size() - value.getBlobOffset())
+    return op->emitOpError()
+           << "blob '" << value.getString() << "' has " << blob->size()
+           << " bytes, but " << t << " at offset " << value.getBlobOffset()
+           << " needs " << need;
+  return success();
+}
+
+static LogicalResult verifyElementsType(Operation *op, Attribute value) {
+  if (!value.isElements())
+    return success();
+  Type t = value.getElementsType();
+  if (!t.hasStaticShape() || t.getDType() == DType::Unknown)
+    return op->emitOpError()
+           << "tensor constant needs a static shape and a dtype, got " << t;
+  return verifyBlobSize(op, value);
+}
+
+LogicalResult irc::verifyConstant(Operation *op) {
+  if (op->getNumOperands() != 0 || op->getNumResults() != 1)
+    return op->emitOpError() << "expected no operands and one result";
+  Attribute value = op->getAttr("value");
+  if (!value)
+    return op->emitOpError() << "requires a 'value' attribute";
+  Type type = op->getResult(0)->getType();
+  if (value.is(Attribute::Kind::SymbolRef)) {
+    Operation *module = getModule(op);
+    Operation *target =
+        module ? lookupSymbol(module, value.getString()) : nullptr;
+    if (!target || !target->is(OpId::ModuleConst))
+      return op->emitOpError()
+             << "refers to undefined constant '@" << value.getString() << "'";
+    Type constType = target->getAttr("type").getTypeValue();
+    if (constType != type)
+      return op->emitOpError() << "has type " << type << " but '@"
+                               << value.getString() << "' is " << constType;
+    return success();
+  }
+  if (failed(verifyElementsType(op, value)))
+    return failure();
+  if (!isValidConstant(value, type))
+    return op->emitOpError()
+           << "value " << value << " is not a valid constant of type " << type;
+  return success();
+}
+
+LogicalResult irc::verifyModuleConst(Operation *op) {
+  if (!op->getParentOp() || !op->getParentOp()->is(OpId::Module))
+    return op->emitOpError() << "must be at module level";
+  if (op->getNumOperands() || op->getNumResults())
+    return op->emitOpError() << "expected no operands and no results";
+  Attribute name = op->getAttr("sym_name");
+  Attribute value = op->getAttr("value");
+  Attribute type = op->getAttr("type");
+  if (!name || !name.is(Attribute::Kind::String) || !value || !type ||
+      !type.is(Attribute::Kind::Type))
+    return op->emitOpError()
+           << "requires 'sym_name', 'type' and 'value' attributes";
+  if (failed(verifyElementsType(op, value)))
+    return failure();
+  if (!isValidConstant(value, type.getTypeValue()))
+    return op->emitOpError() << "value " << value
+                             << " is not a valid constant of type "
+                             << type.getTypeValue();
+  return success();
+}
+
+LogicalResult irc::foldConstant(Operation *op, llvm::ArrayRef<Attribute>,
+                                llvm::SmallVectorImpl<OpFoldResult> &results) {
+  Attribute value = op->getAttr("value");
+  if (!value || value.is(Attribute::Kind::SymbolRef))
+    return failure();
+  results.push_back(value);
+  return success();
+}

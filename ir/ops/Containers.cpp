@@ -1,0 +1,91 @@
+//===- Containers.cpp - list and tuple ops --------------------------------===//
+#include "ir/Module.h"
+#include "ir/ops/OpHooks.h"
+
+using namespace irc;
+
+LogicalResult irc::verifyListUnpack(Operation *op) {
+  if (op->getNumOperands() != 1 || !op->getOperand(0)->getType().isList())
+    return op->emitOpError() << "expected one list operand";
+  Type element = op->getOperand(0)->getType().getElementType();
+  for (Value *r : op->getResults())
+    if (r->getType() != element)
+      return op->emitOpError() << "result type " << r->getType()
+                               << " does not match the list element type "
+                               << element;
+  return success();
+}
+
+LogicalResult irc::verifyTupleConstruct(Operation *op) {
+  llvm::SmallVector<Type, 4> members;
+  for (Value *v : op->getOperands())
+    members.push_back(v->getType());
+  Type expected = getTupleType(op->getContext(), members);
+  if (op->getNumResults() != 1 || op->getResult(0)->getType() != expected)
+    return op->emitOpError() << "expected one result of type " << expected;
+  return success();
+}
+
+LogicalResult irc::verifyTupleUnpack(Operation *op) {
+  if (op->getNumOperands() != 1 || !op->getOperand(0)->getType().isTuple())
+    return op->emitOpError() << "expected one tuple operand";
+  auto members = op->getOperand(0)->getType().getTupleTypes();
+  if (members.size() != op->getNumResults())
+    return op->emitOpError() << "unpacks " << op->getNumResults()
+                             << " values from a tuple of " << members.size();
+  for (unsigned i = 0; i < members.size(); ++i)
+    if (op->getResult(i)->getType() != members[i])
+      return op->emitOpError() << "result #" << i << " has type "
+                               << op->getResult(i)->getType() << ", expected "
+                               << members[i];
+  return success();
+}
+
+LogicalResult irc::verifyTupleIndex(Operation *op) {
+  if (op->getNumOperands() != 2 || !op->getOperand(0)->getType().isTuple() ||
+      !op->getOperand(1)->getType().isInt() || op->getNumResults() != 1)
+    return op->emitOpError() << "expected (tuple, i64) operands and one result";
+  auto members = op->getOperand(0)->getType().getTupleTypes();
+  Type result = op->getResult(0)->getType();
+  int64_t index;
+  if (!matchConstantInt(op->getOperand(1), index)) {
+    if (llvm::all_of(members, [&](Type t) { return t == result; }))
+      return success();
+    return op->emitOpError()
+           << "with a non-constant index needs all members to have the "
+              "result type";
+  }
+  int64_t n = members.size();
+  if (index < -n || index >= n)
+    return op->emitOpError() << "index " << index
+                             << " is out of range for a tuple of " << n;
+  Type member = members[index < 0 ? index + n : index];
+  if (member != result)
+    return op->emitOpError() << "result type " << result
+                             << " does not match member type " << member;
+  return success();
+}
+
+LogicalResult
+irc::foldTupleUnpack(Operation *op, llvm::ArrayRef<Attribute>,
+                     llvm::SmallVectorImpl<OpFoldResult> &results) {
+  Operation *def = op->getOperand(0)->getDefiningOp();
+  if (!def || !def->is(OpId::PrimTupleConstruct))
+    return failure();
+  for (Value *v : def->getOperands())
+    results.push_back(v);
+  return success();
+}
+
+LogicalResult
+irc::foldTupleIndex(Operation *op, llvm::ArrayRef<Attribute> operands,
+                    llvm::SmallVectorImpl<OpFoldResult> &results) {
+  Operation *def = op->getOperand(0)->getDefiningOp();
+  if (!def || !def->is(OpId::PrimTupleConstruct) || !operands[1])
+    return failure();
+  int64_t n = def->getNumOperands(), index = operands[1].getInt();
+  if (index < -n || index >= n)
+    return failure();
+  results.push_back(def->getOperand(index < 0 ? index + n : index));
+  return success();
+}

@@ -1,0 +1,103 @@
+//===- ControlFlow.cpp - prim.if, prim.loop, prim.yield -------------------===//
+//
+// prim.if: one bool operand; then and else regions of one argument-less
+// block each, ending in prim.yield of the op's result types.
+// prim.loop: operands (max_trip_count: i64, initial_condition: bool,
+// carried...); one body block with arguments (iteration: i64, carried...)
+// ending in prim.yield (condition: bool, carried...); results are the final
+// carried values. This is TorchScript's prim::If and prim::Loop.
+//
+//===----------------------------------------------------------------------===//
+#include "ir/Module.h"
+#include "ir/ops/OpHooks.h"
+
+using namespace irc;
+
+static LogicalResult verifyYieldTypes(Operation *op, Block &block,
+                                      llvm::StringRef regionName,
+                                      llvm::ArrayRef<Type> expected) {
+  Operation *yield = &block.back();
+  if (yield->getNumOperands() != expected.size())
+    return op->emitOpError() << regionName << " yields "
+                             << yield->getNumOperands() << " values, expected "
+                             << expected.size();
+  for (unsigned i = 0; i < expected.size(); ++i)
+    if (yield->getOperand(i)->getType() != expected[i])
+      return op->emitOpError()
+             << regionName << " yields " << yield->getOperand(i)->getType()
+             << " as value #" << i << ", expected " << expected[i];
+  return success();
+}
+
+static LogicalResult verifyBody(Operation *op, Region &region,
+                                llvm::StringRef name) {
+  if (region.getNumBlocks() != 1)
+    return op->emitOpError() << name << " region must have exactly one block, got "
+                             << region.getNumBlocks();
+  Block &block = region.front();
+  if (block.empty() || !block.back().is(OpId::PrimYield))
+    return op->emitOpError() << name << " region must end with 'prim.yield'";
+  return success();
+}
+
+LogicalResult irc::verifyIf(Operation *op) {
+  if (op->getNumOperands() != 1 || !op->getOperand(0)->getType().isBool())
+    return op->emitOpError() << "expected one bool condition operand";
+  llvm::SmallVector<Type, 4> results;
+  for (Value *r : op->getResults())
+    results.push_back(r->getType());
+  const char *names[] = {"then", "else"};
+  for (unsigned i = 0; i < 2; ++i) {
+    if (failed(verifyBody(op, op->getRegion(i), names[i])))
+      return failure();
+    Block &block = op->getRegion(i).front();
+    if (block.getNumArguments())
+      return op->emitOpError() << names[i] << " region takes no arguments";
+    if (failed(verifyYieldTypes(op, block, names[i], results)))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult irc::verifyLoop(Operation *op) {
+  if (op->getNumOperands() < 2 || !op->getOperand(0)->getType().isInt() ||
+      !op->getOperand(1)->getType().isBool())
+    return op->emitOpError()
+           << "expected operands (i64 max_trip_count, bool condition, "
+              "carried...)";
+  unsigned numCarried = op->getNumOperands() - 2;
+  if (op->getNumResults() != numCarried)
+    return op->emitOpError() << "has " << op->getNumResults()
+                             << " results but " << numCarried
+                             << " carried values";
+  llvm::SmallVector<Type, 4> carried;
+  for (unsigned i = 0; i < numCarried; ++i) {
+    carried.push_back(op->getOperand(i + 2)->getType());
+    if (op->getResult(i)->getType() != carried.back())
+      return op->emitOpError()
+             << "result #" << i << " has type " << op->getResult(i)->getType()
+             << " but its initial value is " << carried.back();
+  }
+  if (failed(verifyBody(op, op->getRegion(0), "body")))
+    return failure();
+  Block &body = op->getRegion(0).front();
+  if (body.getNumArguments() != numCarried + 1 ||
+      !body.getArgument(0)->getType().isInt())
+    return op->emitOpError() << "body must take (i64 iteration, carried...)";
+  for (unsigned i = 0; i < numCarried; ++i)
+    if (body.getArgument(i + 1)->getType() != carried[i])
+      return op->emitOpError()
+             << "body argument #" << i + 1 << " has type "
+             << body.getArgument(i + 1)->getType() << ", expected "
+             << carried[i];
+  llvm::SmallVector<Type, 4> yielded{getBoolType(op->getContext())};
+  yielded.append(carried.begin(), carried.end());
+  return verifyYieldTypes(op, body, "body", yielded);
+}
+
+LogicalResult irc::verifyYield(Operation *op) {
+  Operation *parent = op->getParentOp();
+  if (!parent || (!parent->is(OpId::PrimIf) && !parent->is(OpId::PrimLoop)))
+    return op->emitOpError() << "must be inside 'prim.if' or 'prim.loop'";
+  return success();
+}

@@ -1,0 +1,201 @@
+//===- Conv.cpp - Shape rules of convolution, linear algebra, pooling -----===//
+#include "ir/ops/ShapeUtils.h"
+
+using namespace irc;
+
+/// Output size of a window op along one dim, or kDynamic.
+static int64_t windowOutput(int64_t in, int64_t kernel, int64_t stride,
+                            int64_t pad, int64_t dilation, bool ceilMode) {
+  if (!isStatic(in) || !isStatic(kernel))
+    return kDynamic;
+  int64_t span = in + 2 * pad - dilation * (kernel - 1) - 1;
+  if (span < 0)
+    return 0;
+  int64_t out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  // PyTorch: the last window must start inside the input or left padding.
+  if (ceilMode && (out - 1) * stride >= in + pad)
+    --out;
+  return out;
+}
+
+/// Result of a 2-D window op on `input` (3-D unbatched or 4-D). Empty
+/// stride/padding/dilation lists mean "not constant": spatial dims are then
+/// dynamic. `same` padding keeps the spatial size.
+static LogicalResult inferWindow2d(Operation *op, Type input,
+                                   int64_t outChannels,
+                                   llvm::ArrayRef<int64_t> kernel,
+                                   llvm::ArrayRef<int64_t> s,
+                                   llvm::ArrayRef<int64_t> p,
+                                   llvm::ArrayRef<int64_t> d, bool ceilMode,
+                                   bool same,
+                                   llvm::SmallVectorImpl<Type> &results) {
+  auto nonPositive = [](int64_t x) { return x <= 0; };
+  if (llvm::any_of(s, nonPositive) || llvm::any_of(d, nonPositive))
+    return op->emitOpError() << "stride and dilation must be positive";
+  unsigned rank = input.getRank();
+  auto shape = llvm::to_vector<4>(input.getShape());
+  if (outChannels != 0)
+    shape[rank - 3] = outChannels;
+  bool known = !s.empty() && !p.empty() && !d.empty();
+  for (unsigned i = 0; i < 2 && !same; ++i) {
+    int64_t &dim = shape[rank - 2 + i];
+    dim = known ? windowOutput(dim, kernel[i], s[i], p[i], d[i], ceilMode)
+                : kDynamic;
+    if (dim == 0)
+      return op->emitOpError()
+             << "computed output size is empty for input " << input;
+  }
+  results.push_back(getTensorType(op->getContext(), shape, input.getDType()));
+  return success();
+}
+
+LogicalResult irc::inferConv2d(Operation *op,
+                               llvm::SmallVectorImpl<Type> &results) {
+  Type input = op->getOperand(0)->getType();
+  Type weight = op->getOperand(1)->getType();
+  if (input.hasRank() && input.getRank() != 3 && input.getRank() != 4)
+    return op->emitOpError() << "expected a 3-D or 4-D input, got " << input;
+  if (weight.hasRank() && weight.getRank() != 4)
+    return op->emitOpError() << "expected a 4-D weight, got " << weight;
+  if (!input.hasRank() || !weight.hasRank())
+    return unknownShape(op, results, input.getDType());
+  int64_t groups;
+  int64_t inC = input.getShape()[input.getRank() - 3];
+  int64_t outC = weight.getShape()[0], perGroup = weight.getShape()[1];
+  if (matchConstantInt(op->getOperand(6), groups)) {
+    if (groups <= 0)
+      return op->emitOpError() << "groups must be positive, got " << groups;
+    if (isStatic(inC) && isStatic(perGroup) && inC != perGroup * groups)
+      return op->emitOpError()
+             << "input has " << inC << " channels but the weight expects "
+             << perGroup * groups << " (" << perGroup << " x " << groups
+             << " groups)";
+    if (isStatic(outC) && outC % groups != 0)
+      return op->emitOpError() << "weight has " << outC
+                               << " output channels, not divisible by "
+                               << groups << " groups";
+  }
+  llvm::SmallVector<int64_t, 2> s, p, d;
+  bool same = false;
+  if (op->is(OpId::AtenConv2dPadding)) {
+    Attribute mode = getConstantValue(op->getOperand(4));
+    if (mode && mode.is(Attribute::Kind::String)) {
+      if (mode.getString() != "same" && mode.getString() != "valid")
+        return op->emitOpError()
+               << "padding must be 'same' or 'valid', got " << mode;
+      same = mode.getString() == "same";
+      p.assign(2, 0); // 'valid' is zero padding
+    }
+  } else if (!matchSpatialList(op->getOperand(4), 2, p)) {
+    p.clear();
+  }
+  if (!matchSpatialList(op->getOperand(3), 2, s))
+    s.clear();
+  if (!matchSpatialList(op->getOperand(5), 2, d))
+    d.clear();
+  int64_t kernel[] = {weight.getShape()[2], weight.getShape()[3]};
+  return inferWindow2d(op, input, outC, kernel, s, p, d, false, same, results);
+}
+
+LogicalResult irc::inferMaxPool2d(Operation *op,
+                                  llvm::SmallVectorImpl<Type> &results) {
+  Type input = op->getOperand(0)->getType();
+  if (input.hasRank() && input.getRank() != 3 && input.getRank() != 4)
+    return op->emitOpError() << "expected a 3-D or 4-D input, got " << input;
+  llvm::SmallVector<int64_t, 2> kernel, s, p, d;
+  Attribute ceil = getConstantValue(op->getOperand(5));
+  if (!input.hasRank() || !matchSpatialList(op->getOperand(1), 2, kernel) ||
+      !ceil || !ceil.is(Attribute::Kind::Bool))
+    return unknownShape(op, results, input.getDType());
+  // An empty stride list means stride = kernel size.
+  if (matchConstantIntList(op->getOperand(2), s) && s.empty())
+    s = kernel;
+  else if (!matchSpatialList(op->getOperand(2), 2, s))
+    s.clear();
+  if (!matchSpatialList(op->getOperand(3), 2, p))
+    p.clear();
+  if (!matchSpatialList(op->getOperand(4), 2, d))
+    d.clear();
+  return inferWindow2d(op, input, 0, kernel, s, p, d, ceil.getBool(), false,
+                       results);
+}
+
+LogicalResult
+irc::inferAdaptiveAvgPool2d(Operation *op,
+                            llvm::SmallVectorImpl<Type> &results) {
+  Type input = op->getOperand(0)->getType();
+  if (input.hasRank() && input.getRank() != 3 && input.getRank() != 4)
+    return op->emitOpError() << "expected a 3-D or 4-D input, got " << input;
+  llvm::SmallVector<int64_t, 2> size;
+  if (!input.hasRank() || !matchSpatialList(op->getOperand(1), 2, size))
+    return unknownShape(op, results, input.getDType());
+  llvm::SmallVector<int64_t, 4> shape(input.getShape().begin(),
+                                      input.getShape().end());
+  shape[shape.size() - 2] = size[0];
+  shape[shape.size() - 1] = size[1];
+  results.push_back(getTensorType(op->getContext(), shape, input.getDType()));
+  return success();
+}
+
+LogicalResult irc::inferLinear(Operation *op,
+                               llvm::SmallVectorImpl<Type> &results) {
+  Type input = op->getOperand(0)->getType();
+  Type weight = op->getOperand(1)->getType();
+  if (weight.hasRank() && weight.getRank() != 2 && weight.getRank() != 1)
+    return op->emitOpError() << "expected a 1-D or 2-D weight, got " << weight;
+  if (!input.hasRank() || !weight.hasRank() || input.getRank() == 0)
+    return unknownShape(op, results, input.getDType());
+  int64_t in = input.getShape().back(), wIn = weight.getShape().back();
+  if (isStatic(in) && isStatic(wIn) && in != wIn)
+    return op->emitOpError() << "input has " << in
+                             << " features but the weight expects " << wIn;
+  auto shape = llvm::to_vector<4>(input.getShape().drop_back());
+  if (weight.getRank() == 2)
+    shape.push_back(weight.getShape()[0]);
+  results.push_back(getTensorType(op->getContext(), shape, input.getDType()));
+  return success();
+}
+
+LogicalResult irc::inferMatmul(Operation *op,
+                               llvm::SmallVectorImpl<Type> &results) {
+  Type a = op->getOperand(0)->getType(), b = op->getOperand(1)->getType();
+  DType dt = a.getDType() == b.getDType() ? a.getDType() : DType::Unknown;
+  if (!a.hasRank() || !b.hasRank())
+    return unknownShape(op, results, dt);
+  if (a.getRank() == 0 || b.getRank() == 0)
+    return op->emitOpError() << "operands must be at least 1-D, got " << a
+                             << " and " << b;
+  // Promote vectors to matrices, multiply, then drop the added dims.
+  auto sa = llvm::to_vector<4>(a.getShape());
+  auto sb = llvm::to_vector<4>(b.getShape());
+  bool vecA = sa.size() == 1, vecB = sb.size() == 1;
+  if (vecA)
+    sa.insert(sa.begin(), 1);
+  if (vecB)
+    sb.push_back(1);
+  int64_t k1 = sa.back(), k2 = sb[sb.size() - 2];
+  if (isStatic(k1) && isStatic(k2) && k1 != k2)
+    return op->emitOpError() << "contracting dims differ: " << a << " and "
+                             << b;
+  llvm::ArrayRef<int64_t> batchA = llvm::ArrayRef<int64_t>(sa).drop_back(2);
+  llvm::ArrayRef<int64_t> batchB = llvm::ArrayRef<int64_t>(sb).drop_back(2);
+  unsigned batchRank = std::max(batchA.size(), batchB.size());
+  llvm::SmallVector<int64_t, 4> shape;
+  for (unsigned i = 0; i < batchRank; ++i) {
+    auto dim = [&](llvm::ArrayRef<int64_t> s) -> int64_t {
+      int64_t j = int64_t(i) - int64_t(batchRank - s.size());
+      return j < 0 ? 1 : s[j];
+    };
+    int64_t x = dim(batchA), y = dim(batchB);
+    if (isStatic(x) && isStatic(y) && x != y && x != 1 && y != 1)
+      return op->emitOpError() << "batch dims do not broadcast: " << a
+                               << " and " << b;
+    shape.push_back(x == 1 ? y : (y == 1 || !isStatic(y)) ? x : y);
+  }
+  if (!vecA)
+    shape.push_back(sa[sa.size() - 2]);
+  if (!vecB)
+    shape.push_back(sb.back());
+  results.push_back(getTensorType(op->getContext(), shape, dt));
+  return success();
+}

@@ -1,0 +1,67 @@
+//===- OpHooks.h - Verify, shape and fold hooks named in op tables -*- C++ -*-//
+#ifndef IRC_IR_OPS_OPHOOKS_H
+#define IRC_IR_OPS_OPHOOKS_H
+
+#include "ir/OpDefinition.h"
+
+namespace irc {
+// Builtin.cpp
+LogicalResult verifyModule(Operation *op);
+LogicalResult verifyFunc(Operation *op);
+LogicalResult verifyReturn(Operation *op);
+LogicalResult verifyCall(Operation *op);
+LogicalResult verifyConstant(Operation *op);
+LogicalResult verifyModuleConst(Operation *op);
+LogicalResult foldConstant(Operation *op, llvm::ArrayRef<Attribute> operands,
+                           llvm::SmallVectorImpl<OpFoldResult> &results);
+
+// ControlFlow.cpp
+LogicalResult verifyIf(Operation *op);
+LogicalResult verifyLoop(Operation *op);
+LogicalResult verifyYield(Operation *op);
+
+// Containers.cpp
+LogicalResult verifyListUnpack(Operation *op);
+LogicalResult verifyTupleConstruct(Operation *op);
+LogicalResult verifyTupleUnpack(Operation *op);
+LogicalResult verifyTupleIndex(Operation *op);
+LogicalResult foldTupleUnpack(Operation *op,
+                              llvm::ArrayRef<Attribute> operands,
+                              llvm::SmallVectorImpl<OpFoldResult> &results);
+LogicalResult foldTupleIndex(Operation *op, llvm::ArrayRef<Attribute> operands,
+                             llvm::SmallVectorImpl<OpFoldResult> &results);
+
+// Scalar.cpp
+LogicalResult foldScalarArith(Operation *op,
+                              llvm::ArrayRef<Attribute> operands,
+                              llvm::SmallVectorImpl<OpFoldResult> &results);
+LogicalResult foldScalarCompare(Operation *op,
+                                llvm::ArrayRef<Attribute> operands,
+                                llvm::SmallVectorImpl<OpFoldResult> &results);
+
+// Elementwise.cpp
+LogicalResult inferSameAsFirst(Operation *op,
+                               llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferBroadcast(Operation *op,
+                             llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferCompareScalar(Operation *op,
+                                 llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferSoftmax(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferSum(Operation *op, llvm::SmallVectorImpl<Type> &results);
+
+// Conv.cpp (convolution, linear algebra, pooling)
+LogicalResult inferConv2d(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferLinear(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferMatmul(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferMaxPool2d(Operation *op,
+                             llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferAdaptiveAvgPool2d(Operation *op,
+                                     llvm::SmallVectorImpl<Type> &results);
+
+// Shape.cpp (view, reshape, flatten, cat)
+LogicalResult inferReshape(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferFlatten(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferCat(Operation *op, llvm::SmallVectorImpl<Type> &results);
+} // namespace irc
+
+#endif // IRC_IR_OPS_OPHOOKS_H
