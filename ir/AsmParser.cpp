@@ -1222,8 +1222,12 @@ LogicalResult Parser::parseFunc(Block &body) {
   if (consumeIf(Token::Arrow) && failed(parseResultTypes(results)))
     return failure();
   llvm::SmallVector<NamedAttribute, 4> attrs;
-  if (failed(parseAttrDict(attrs)))
-    return failure();
+  if (consumeKeyword("attributes")) {
+    if (!tok.is(Token::LBrace))
+      return emitError("expected '{' after 'attributes'");
+    if (failed(parseAttrDict(attrs)))
+      return failure();
+  }
   llvm::SmallVector<Type, 4> inputs;
   for (const EntryArg &a : args)
     inputs.push_back(a.type);

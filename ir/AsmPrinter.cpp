@@ -108,14 +108,15 @@ private:
     printAttribute(a, os, opts);
   }
 
-  void printAttrDict(Operation *op, llvm::ArrayRef<StringRef> elided = {}) {
+  void printAttrDict(Operation *op, llvm::ArrayRef<StringRef> elided = {},
+                     StringRef keyword = "") {
     llvm::SmallVector<NamedAttribute, 4> attrs;
     for (const NamedAttribute &a : op->getAttrs())
       if (!llvm::is_contained(elided, a.name))
         attrs.push_back(a);
     if (attrs.empty())
       return;
-    os << " {";
+    os << keyword << " {";
     llvm::interleaveComma(attrs, os, [&](const NamedAttribute &a) {
       printKey(a.name);
       os << " = ";
@@ -324,7 +325,8 @@ private:
       if (paren)
         os << ')';
     }
-    printAttrDict(op, {"sym_name", "function_type", "sym_visibility"});
+    printAttrDict(op, {"sym_name", "function_type", "sym_visibility"},
+                  " attributes");
     os << ' ';
     printRegion(func.getBody(), level, false);
   }

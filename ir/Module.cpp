@@ -74,12 +74,16 @@ Operation *Module::lookupSymbol(StringRef name) const {
   return irc::lookupSymbol(op, name);
 }
 
-llvm::SmallVector<FuncOp, 4> Module::getFunctions() const {
+llvm::SmallVector<FuncOp, 4> irc::getFunctions(Operation *module) {
   llvm::SmallVector<FuncOp, 4> out;
-  for (Operation &child : getBody())
+  for (Operation &child : module->getRegion(0).front())
     if (child.is(OpId::Func))
       out.push_back(&child);
   return out;
+}
+
+llvm::SmallVector<FuncOp, 4> Module::getFunctions() const {
+  return irc::getFunctions(op);
 }
 
 SymbolTable::SymbolTable(Operation *module) {

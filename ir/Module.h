@@ -41,6 +41,7 @@ private:
 class Module {
 public:
   explicit Module(Context &ctx, Location loc);
+  /// Takes ownership of a `module` op.
   explicit Module(Operation *op) : op(op) {}
   Module(Module &&o) : op(o.op) { o.op = nullptr; }
   Module &operator=(Module &&o);
@@ -62,6 +63,8 @@ private:
 llvm::StringRef getSymbolName(Operation *op);
 /// The `func` or `const` op named `name` in `module` (a `module` op), or null.
 Operation *lookupSymbol(Operation *module, llvm::StringRef name);
+/// The functions of `module` (a `module` op), in order.
+llvm::SmallVector<FuncOp, 4> getFunctions(Operation *module);
 
 /// Name-to-op map of a module's symbols.
 class SymbolTable {

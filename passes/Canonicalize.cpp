@@ -1,0 +1,150 @@
+//===- Canonicalize.cpp - canonicalize --------------------------------------===//
+//
+// Runs the greedy rewrite driver with every op's folder plus these patterns:
+//  - prim.if on a constant condition: the taken region replaces the op;
+//  - prim.loop that never runs (constant trip count <= 0 or constant false
+//    initial condition): its results become the initial values;
+//  - only in functions without in-place ops, where values cannot change
+//    under an alias:
+//    - aten.add.Scalar(x, 0, alpha) and aten.mul.Scalar(x, 1) become x when
+//      the result type equals x's and x's dtype is known and not bool
+//      (so no type promotion; as in PyTorch, -0.0 + 0 gives 0.0);
+//    - aten.len.t and aten.__getitem__.t (constant index in range) of a
+//      prim.list_construct fold to the length or the element.
+// Folders evaluate int/float/bool arithmetic and comparisons with Python's
+// rules. Dead side-effect-free ops, including dead loops, are erased.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Pass.h"
+#include "passes/PatternRewrite.h"
+#include "ir/Region.h"
+#include <cmath>
+
+using namespace irc;
+
+namespace {
+struct FoldConstantIf : RewritePattern {
+  FoldConstantIf() : RewritePattern(OpId::PrimIf) {}
+  LogicalResult matchAndRewrite(Operation *op, Rewriter &rw) const override {
+    Attribute cond = getConstantValue(op->getOperand(0));
+    if (!cond || !cond.is(Attribute::Kind::Bool))
+      return failure();
+    Block &taken = op->getRegion(cond.getBool() ? 0 : 1).front();
+    Operation *yield = taken.getTerminator();
+    auto results = llvm::to_vector<4>(yield->getOperands());
+    rw.eraseOp(yield);
+    rw.inlineBlockBefore(taken, op, {});
+    rw.replaceOp(op, results);
+    return success();
+  }
+};
+
+struct FoldLoopNeverRuns : RewritePattern {
+  FoldLoopNeverRuns() : RewritePattern(OpId::PrimLoop) {}
+  LogicalResult matchAndRewrite(Operation *op, Rewriter &rw) const override {
+    int64_t trip;
+    Attribute cond = getConstantValue(op->getOperand(1));
+    bool never = (matchConstantInt(op->getOperand(0), trip) && trip <= 0) ||
+                 (cond && cond.is(Attribute::Kind::Bool) && !cond.getBool());
+    if (!never)
+      return failure();
+    auto inits = llvm::to_vector<4>(op->getOperands());
+    rw.replaceOp(op, llvm::ArrayRef<Value *>(inits).drop_front(2));
+    return success();
+  }
+};
+
+/// aten.add.Scalar(x, 0, alpha) -> x and aten.mul.Scalar(x, 1) -> x.
+struct FoldTensorIdentity : RewritePattern {
+  LogicalResult matchAndRewrite(Operation *op, Rewriter &rw) const override {
+    bool isAdd = op->is(OpId::AtenAddScalar);
+    if (!isAdd && !op->is(OpId::AtenMulScalar))
+      return failure();
+    Value *x = op->getOperand(0);
+    DType dt = x->getType().getDType();
+    if (op->getResult(0)->getType() != x->getType() || dt == DType::Unknown ||
+        dt == DType::Bool)
+      return failure();
+    Attribute other = getConstantValue(op->getOperand(1));
+    int64_t identity = isAdd ? 0 : 1;
+    bool matches =
+        other && ((other.is(Attribute::Kind::Int) &&
+                   other.getInt() == identity) ||
+                  (other.is(Attribute::Kind::Float) && isFloatDType(dt) &&
+                   other.getFloat() == double(identity)));
+    // alpha scales a zero: any finite constant keeps it zero.
+    if (isAdd) {
+      Attribute alpha = getConstantValue(op->getOperand(2));
+      matches &= alpha && (alpha.is(Attribute::Kind::Int) ||
+                           (alpha.is(Attribute::Kind::Float) &&
+                            std::isfinite(alpha.getFloat())));
+    }
+    if (!matches)
+      return failure();
+    rw.replaceOp(op, {x});
+    return success();
+  }
+};
+
+/// aten.len.t / aten.__getitem__.t of a prim.list_construct.
+struct FoldListAccess : RewritePattern {
+  LogicalResult matchAndRewrite(Operation *op, Rewriter &rw) const override {
+    if (!op->is(OpId::AtenLen) && !op->is(OpId::AtenGetItem))
+      return failure();
+    Operation *list = op->getOperand(0)->getDefiningOp();
+    if (!list || !list->is(OpId::PrimListConstruct))
+      return failure();
+    int64_t n = list->getNumOperands();
+    if (op->is(OpId::AtenLen)) {
+      rw.replaceOp(op, {rw.createIntConstant(op->getLoc(), n)});
+      return success();
+    }
+    int64_t index;
+    if (!matchConstantInt(op->getOperand(1), index) || index < -n ||
+        index >= n)
+      return failure(); // out of range raises at run time: keep it
+    rw.replaceOp(op, {list->getOperand(index < 0 ? index + n : index)});
+    return success();
+  }
+};
+
+class CanonicalizePass : public Pass {
+public:
+  llvm::StringRef getArgument() const override { return "canonicalize"; }
+
+  LogicalResult run(Operation *module) override {
+    PatternList safe, all;
+    for (PatternList *list : {&safe, &all}) {
+      list->push_back(std::make_unique<FoldConstantIf>());
+      list->push_back(std::make_unique<FoldLoopNeverRuns>());
+    }
+    all.push_back(std::make_unique<FoldTensorIdentity>());
+    all.push_back(std::make_unique<FoldListAccess>());
+    GreedyRewriteConfig config;
+    config.maxIterations = unsigned(maxIterations);
+    for (Operation &func : module->getRegion(0).front()) {
+      if (!func.is(OpId::Func))
+        continue;
+      bool hasMutation = false;
+      func.walk([&](Operation *op) { hasMutation |= op->hasTrait(InPlace); });
+      GreedyRewriteStats stats =
+          applyPatternsGreedily(&func, hasMutation ? safe : all, config);
+      numFolded += stats.numFolded;
+      numRewritten += stats.numRewritten;
+      numErased += stats.numErased;
+    }
+    return success();
+  }
+
+private:
+  IntOption maxIterations{*this, "max-iterations",
+                          "Rounds of the rewrite driver per function", 10};
+  Statistic numFolded{*this, "num-folded", "Operations folded"};
+  Statistic numRewritten{*this, "num-rewritten", "Patterns applied"};
+  Statistic numErased{*this, "num-erased", "Dead operations erased"};
+};
+} // namespace
+
+std::unique_ptr<Pass> irc::createCanonicalizePass() {
+  return std::make_unique<CanonicalizePass>();
+}

@@ -1,0 +1,46 @@
+//===- DeadCodeElimination.cpp - dce ----------------------------------------===//
+//
+// Matches: ops whose results are all unused and that have no side effects
+// (NoSideEffects or Pure in the op table; prim.if and prim.loop when every
+// op in their regions has none), terminators excepted.
+// Produces: the same IR without them. Blocks are walked backwards and nested
+// regions before their op, so a whole dead chain goes in one walk.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Pass.h"
+#include "ir/Region.h"
+
+using namespace irc;
+
+namespace {
+class DCEPass : public Pass {
+public:
+  llvm::StringRef getArgument() const override { return "dce"; }
+
+  LogicalResult run(Operation *module) override {
+    for (Block &block : module->getRegion(0))
+      eraseDeadOps(block);
+    return success();
+  }
+
+private:
+  void eraseDeadOps(Block &block) {
+    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block))) {
+      for (unsigned i = 0; i < op.getNumRegions(); ++i)
+        for (Block &nested : op.getRegion(i))
+          eraseDeadOps(nested);
+      if (op.getNumResults() && op.use_empty() && !op.hasTrait(Terminator) &&
+          op.isSideEffectFree()) {
+        op.erase();
+        ++numErased;
+      }
+    }
+  }
+
+  Statistic numErased{*this, "num-erased", "Operations erased"};
+};
+} // namespace
+
+std::unique_ptr<Pass> irc::createDCEPass() {
+  return std::make_unique<DCEPass>();
+}

@@ -1,0 +1,239 @@
+//===- OptDriver.cpp - irc-opt: read IR, run passes, print IR -------------===//
+//
+// Reads a .irc file (or stdin), optionally splits it into independent chunks
+// at `// -----` lines, parses and verifies each, runs the pass pipeline and
+// prints the result. With --verify-diagnostics the diagnostics must match the
+// file's `expected-*` comments instead of being printed.
+//
+//===----------------------------------------------------------------------===//
+#include "tools/driver/OptDriver.h"
+#include "ir/AsmParser.h"
+#include "ir/AsmPrinter.h"
+#include "passes/PassManager.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace irc;
+namespace cl = llvm::cl;
+using llvm::StringRef;
+
+namespace {
+cl::OptionCategory toolCategory("irc-opt options");
+cl::OptionCategory passCategory("Passes (in the order given)");
+
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .irc file>"),
+                               cl::init("-"), cl::cat(toolCategory));
+cl::opt<std::string> outputFile("o", cl::desc("Output file (default stdout)"),
+                                cl::value_desc("file"), cl::init("-"),
+                                cl::cat(toolCategory));
+cl::opt<bool> splitInputFile(
+    "split-input-file",
+    cl::desc("Process each chunk between '// -----' lines on its own"),
+    cl::cat(toolCategory));
+cl::opt<bool> verifyDiagnostics(
+    "verify-diagnostics",
+    cl::desc("Check diagnostics against expected-* comments in the input"),
+    cl::cat(toolCategory));
+cl::opt<std::string>
+    passPipeline("pass-pipeline",
+                 cl::desc("Passes to run, e.g. 'canonicalize,cse'"),
+                 cl::value_desc("pipeline"), cl::cat(toolCategory));
+cl::opt<bool> verifyEach("verify-each",
+                         cl::desc("Verify the IR after each pass (default on)"),
+                         cl::init(true), cl::cat(toolCategory));
+cl::opt<bool> printIRAfterAll("print-ir-after-all",
+                              cl::desc("Print the IR to stderr after each pass"),
+                              cl::cat(toolCategory));
+cl::list<std::string>
+    printIRBefore("print-ir-before",
+                  cl::desc("Print the IR to stderr before the named passes"),
+                  cl::CommaSeparated, cl::value_desc("pass"),
+                  cl::cat(toolCategory));
+cl::list<std::string>
+    printIRAfter("print-ir-after",
+                 cl::desc("Print the IR to stderr after the named passes"),
+                 cl::CommaSeparated, cl::value_desc("pass"),
+                 cl::cat(toolCategory));
+cl::opt<bool> timePasses("time-passes",
+                         cl::desc("Report the time each pass takes"),
+                         cl::cat(toolCategory));
+cl::opt<bool> passStatistics("pass-statistics",
+                             cl::desc("Report each pass's statistics"),
+                             cl::cat(toolCategory));
+cl::opt<bool> elideLargeConstants(
+    "elide-large-constants",
+    cl::desc("Print large dense constants as dense<elided>, omit blob data"),
+    cl::cat(toolCategory));
+cl::opt<bool> printDebugInfo("print-debuginfo",
+                             cl::desc("Print each op's location"),
+                             cl::cat(toolCategory));
+cl::opt<bool> printOpGeneric("print-op-generic",
+                             cl::desc("Print every op in the generic form"),
+                             cl::cat(toolCategory));
+cl::opt<bool> allowUnregistered(
+    "allow-unregistered-ops",
+    cl::desc("Accept ops that no op table defines (for tests)"),
+    cl::cat(toolCategory));
+cl::opt<bool> listPasses("list-passes",
+                         cl::desc("List the registered passes and exit"),
+                         cl::cat(toolCategory));
+
+/// One `--<pass>[=options]` flag per registered pass; the flags' positions
+/// on the command line give the pipeline order.
+struct PassFlags {
+  PassFlags() {
+    for (const PassInfo &info : getRegisteredPasses())
+      flags.push_back(std::make_unique<cl::list<std::string>>(
+          info.argument, cl::desc(info.summary), cl::ValueOptional,
+          cl::value_desc("opt=value,..."), cl::cat(passCategory)));
+  }
+  /// The pipeline string the flags spell, in command-line order.
+  std::string pipeline() const {
+    std::vector<std::pair<unsigned, std::string>> items;
+    auto passes = getRegisteredPasses();
+    for (unsigned p = 0; p < passes.size(); ++p)
+      for (unsigned i = 0; i < flags[p]->size(); ++i) {
+        std::string item = passes[p].argument.str();
+        if (!(*flags[p])[i].empty())
+          item += "{" + (*flags[p])[i] + "}";
+        items.push_back({flags[p]->getPosition(i), item});
+      }
+    llvm::sort(items);
+    std::string out;
+    for (auto &item : items)
+      out += (out.empty() ? "" : ",") + item.second;
+    return out;
+  }
+  bool any() const {
+    return llvm::any_of(flags, [](auto &f) { return !f->empty(); });
+  }
+  std::vector<std::unique_ptr<cl::list<std::string>>> flags;
+};
+
+/// Splits `text` at `// -----` lines. Each chunk keeps its line numbers by
+/// being padded with the newlines of everything before it.
+std::vector<std::string> splitChunks(StringRef text) {
+  std::vector<std::string> chunks;
+  std::string current;
+  unsigned lineNo = 0;
+  while (!text.empty()) {
+    auto [line, rest] = text.split('\n');
+    text = rest;
+    ++lineNo;
+    if (line.trim() == "// -----") {
+      chunks.push_back(std::move(current));
+      current = std::string(lineNo, '\n');
+      continue;
+    }
+    current += line.str() + "\n";
+  }
+  chunks.push_back(std::move(current));
+  return chunks;
+}
+
+/// Parses, transforms and prints one chunk. Returns false on failure.
+bool processChunk(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                  const std::string &pipeline, llvm::raw_ostream &out) {
+  llvm::SourceMgr mgr;
+  mgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  Context ctx;
+  ctx.setAllowUnregisteredOps(allowUnregistered);
+
+  PrintOptions printOptions;
+  printOptions.elideLargeConstants = elideLargeConstants;
+  printOptions.printLocations = printDebugInfo;
+  printOptions.genericForm = printOpGeneric;
+
+  auto transform = [&]() -> bool {
+    std::optional<Module> module = parseSourceFile(mgr, ctx);
+    if (!module)
+      return false;
+    PassManagerOptions options;
+    options.verifyEach = verifyEach;
+    options.printIRAfterAll = printIRAfterAll;
+    options.printIRBefore = printIRBefore;
+    options.printIRAfter = printIRAfter;
+    options.timePasses = timePasses;
+    options.statistics = passStatistics;
+    options.printOptions = printOptions;
+    PassManager pm(options);
+    if (std::string err = pm.addPipeline(pipeline); !err.empty()) {
+      llvm::errs() << "irc-opt: error: " << err << '\n';
+      return false;
+    }
+    if (failed(pm.run(module->getOperation())))
+      return false;
+    printOp(module->getOperation(), out, printOptions);
+    return true;
+  };
+
+  if (!verifyDiagnostics) {
+    SourceMgrDiagnosticHandler handler(mgr, ctx);
+    return transform();
+  }
+  SourceMgrDiagnosticVerifier verifier(mgr, ctx);
+  transform();
+  return succeeded(verifier.verify());
+}
+} // namespace
+
+int irc::ircOptMain(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  PassFlags passFlags;
+  cl::HideUnrelatedOptions({&toolCategory, &passCategory});
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "irc-opt: read irc IR, run passes, print IR\n\n"
+      "  irc-opt input.irc --canonicalize --cse\n"
+      "  irc-opt input.irc --pass-pipeline='inline,canonicalize,cse'\n");
+
+  if (listPasses) {
+    for (const PassInfo &info : getRegisteredPasses())
+      llvm::outs() << info.argument << ": " << info.summary << '\n';
+    return 0;
+  }
+  if (!passPipeline.empty() && passFlags.any()) {
+    llvm::errs() << "irc-opt: error: use either --pass-pipeline or pass "
+                    "flags, not both\n";
+    return 1;
+  }
+  std::string pipeline =
+      passPipeline.empty() ? passFlags.pipeline() : passPipeline.getValue();
+
+  auto input = llvm::MemoryBuffer::getFileOrSTDIN(inputFile);
+  if (std::error_code ec = input.getError()) {
+    llvm::errs() << "irc-opt: error: cannot read '" << inputFile
+                 << "': " << ec.message() << '\n';
+    return 1;
+  }
+  std::error_code ec;
+  llvm::ToolOutputFile output(outputFile, ec, llvm::sys::fs::OF_Text);
+  if (ec) {
+    llvm::errs() << "irc-opt: error: cannot write '" << outputFile
+                 << "': " << ec.message() << '\n';
+    return 1;
+  }
+  StringRef name = inputFile == "-" ? "<stdin>" : StringRef(inputFile);
+  bool ok = true;
+  if (!splitInputFile) {
+    ok = processChunk(llvm::MemoryBuffer::getMemBufferCopy(
+                          (*input)->getBuffer(), name),
+                      pipeline, output.os());
+  } else {
+    std::vector<std::string> chunks = splitChunks((*input)->getBuffer());
+    for (unsigned i = 0; i < chunks.size(); ++i) {
+      if (i)
+        output.os() << "// -----\n";
+      ok &= processChunk(llvm::MemoryBuffer::getMemBufferCopy(chunks[i], name),
+                         pipeline, output.os());
+    }
+  }
+  if (!ok)
+    return 1;
+  output.keep();
+  return 0;
+}
