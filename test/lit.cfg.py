@@ -1,0 +1,19 @@
+# lit configuration for irc's FileCheck tests. CMake writes lit.site.cfg.py
+# (tool paths) into the build tree; run the suite with `ctest` or
+# `lit -sv build/test`.
+import os
+
+import lit.formats
+
+config.name = "irc"
+config.test_format = lit.formats.ShTest(execute_external=True)
+config.suffixes = [".irc", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.irc_obj_root, "test")
+config.excludes = ["Inputs", "unit", "lit.cfg.py", "lit.site.cfg.py",
+                   "CMakeLists.txt"]
+
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%irc_src_root", config.irc_src_root))
+config.environment["PATH"] = os.path.pathsep.join(
+    [config.irc_tools_dir, config.llvm_tools_dir, config.environment["PATH"]])
