@@ -122,7 +122,7 @@ struct OpInfo {
   FoldFn fold;
   Schema schema;
 
-  bool hasTrait(OpTrait t) const { return (traits & t) != 0; }
+  bool hasTrait(OpTrait t) const { return (traits & t) == t; }
   /// The op's namespace (`aten` for `aten.conv2d`, empty for `func`).
   llvm::StringRef getNamespace() const;
 };

@@ -25,13 +25,17 @@ public:
 
 private:
   void eraseDeadOps(Block &block) {
-    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block))) {
-      for (unsigned i = 0; i < op.getNumRegions(); ++i)
-        for (Block &nested : op.getRegion(i))
+    // Erasing invalidates iterators to the op: walk a snapshot.
+    llvm::SmallVector<Operation *, 16> ops;
+    for (Operation &op : block)
+      ops.push_back(&op);
+    for (Operation *op : llvm::reverse(ops)) {
+      for (unsigned i = 0; i < op->getNumRegions(); ++i)
+        for (Block &nested : op->getRegion(i))
           eraseDeadOps(nested);
-      if (op.getNumResults() && op.use_empty() && !op.hasTrait(Terminator) &&
-          op.isSideEffectFree()) {
-        op.erase();
+      if (op->getNumResults() && op->use_empty() &&
+          !op->hasTrait(Terminator) && op->isSideEffectFree()) {
+        op->erase();
         ++numErased;
       }
     }
