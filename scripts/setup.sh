@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages irc needs to build and test. Idempotent:
+# packages already installed are skipped, and apt runs only when one is
+# missing. Later capabilities add their packages to the list below.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build   # toolchain
+  llvm-15-dev llvm-15-tools           # LLVM ADT/Support, FileCheck, lit
+  zlib1g-dev                          # LLVMSupport links zlib
+  libgtest-dev libgmock-dev           # unit tests
+  libbenchmark-dev                    # bench/
+  python3                             # lit and test scripts
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all ${#packages[@]} packages are installed"
+fi
