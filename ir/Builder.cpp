@@ -45,6 +45,20 @@ Value *Builder::createBoolConstant(Location loc, bool v) {
   return createConstant(loc, getBoolAttr(ctx, v), getBoolType(ctx));
 }
 
+Attribute Builder::getTensorAttr(Type type, llvm::ArrayRef<char> data) {
+  if (type.getNumElements() <= kInlineElements)
+    return getDenseAttr(type, data);
+  WeightStore &store = ctx.getWeightStore();
+  std::string name;
+  for (size_t i = store.size();; ++i) {
+    name = "const." + std::to_string(i);
+    if (!store.contains(name))
+      break;
+  }
+  store.addCopy(name, data);
+  return getBlobAttr(type, name);
+}
+
 Operation *Builder::clone(Operation &op, IRMapping &map) {
   return insert(op.clone(map));
 }

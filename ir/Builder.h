@@ -48,6 +48,12 @@ public:
   Value *createFloatConstant(Location loc, double v);
   Value *createBoolConstant(Location loc, bool v);
 
+  /// A tensor constant of `type` holding `data`: inline (`dense`) when it
+  /// has at most `kInlineElements` elements, else a new blob in the weight
+  /// store referred to by name, so large tensors print by reference.
+  Attribute getTensorAttr(Type type, llvm::ArrayRef<char> data);
+  static constexpr int64_t kInlineElements = 16;
+
   /// Clones `op` at the insertion point.
   Operation *clone(Operation &op, IRMapping &map);
 

@@ -3,19 +3,21 @@
 
 using namespace irc;
 
-/// Output size of a window op along one dim, or kDynamic.
+/// Output size of a window op along one dim, or kDynamic. Computed in 128
+/// bits: the parameters are user constants and may be absurd.
 static int64_t windowOutput(int64_t in, int64_t kernel, int64_t stride,
                             int64_t pad, int64_t dilation, bool ceilMode) {
   if (!isStatic(in) || !isStatic(kernel))
     return kDynamic;
-  int64_t span = in + 2 * pad - dilation * (kernel - 1) - 1;
+  __int128 span = __int128(in) + 2 * __int128(pad) -
+                  __int128(dilation) * (kernel - 1) - 1;
   if (span < 0)
     return 0;
-  int64_t out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  __int128 out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
   // PyTorch: the last window must start inside the input or left padding.
-  if (ceilMode && (out - 1) * stride >= in + pad)
+  if (ceilMode && (out - 1) * stride >= __int128(in) + pad)
     --out;
-  return out;
+  return out > INT64_MAX ? kDynamic : int64_t(out);
 }
 
 /// Result of a 2-D window op on `input` (3-D unbatched or 4-D). Empty
@@ -32,6 +34,8 @@ static LogicalResult inferWindow2d(Operation *op, Type input,
   auto nonPositive = [](int64_t x) { return x <= 0; };
   if (llvm::any_of(s, nonPositive) || llvm::any_of(d, nonPositive))
     return op->emitOpError() << "stride and dilation must be positive";
+  if (llvm::any_of(p, [](int64_t x) { return x < 0; }))
+    return op->emitOpError() << "padding must not be negative";
   unsigned rank = input.getRank();
   auto shape = llvm::to_vector<4>(input.getShape());
   if (outChannels != 0)

@@ -20,7 +20,8 @@ LogicalResult irc::inferReshape(Operation *op,
     }
     if (shape[i] < 0)
       return op->emitOpError() << "invalid size " << shape[i];
-    known *= shape[i];
+    if (__builtin_mul_overflow(known, shape[i], &known))
+      return op->emitOpError() << "the requested shape overflows 64 bits";
   }
   if (input.hasStaticShape()) {
     int64_t n = input.getNumElements();
