@@ -1,4 +1,5 @@
-//===- Canonicalize.cpp - canonicalize --------------------------------------===//
+//===- Canonicalize.cpp - canonicalize
+//--------------------------------------===//
 //
 // Runs the greedy rewrite driver with every op's folder plus these patterns:
 //  - prim.if on a constant condition: the taken region replaces the op;
@@ -15,9 +16,9 @@
 // rules. Dead side-effect-free ops, including dead loops, are erased.
 //
 //===----------------------------------------------------------------------===//
+#include "ir/Region.h"
 #include "passes/Pass.h"
 #include "passes/PatternRewrite.h"
-#include "ir/Region.h"
 #include <cmath>
 
 using namespace irc;
@@ -68,10 +69,10 @@ struct FoldTensorIdentity : RewritePattern {
     Attribute other = getConstantValue(op->getOperand(1));
     int64_t identity = isAdd ? 0 : 1;
     bool matches =
-        other && ((other.is(Attribute::Kind::Int) &&
-                   other.getInt() == identity) ||
-                  (other.is(Attribute::Kind::Float) && isFloatDType(dt) &&
-                   other.getFloat() == double(identity)));
+        other &&
+        ((other.is(Attribute::Kind::Int) && other.getInt() == identity) ||
+         (other.is(Attribute::Kind::Float) && isFloatDType(dt) &&
+          other.getFloat() == double(identity)));
     // alpha scales a zero: any finite constant keeps it zero.
     if (isAdd) {
       Attribute alpha = getConstantValue(op->getOperand(2));
@@ -100,8 +101,7 @@ struct FoldListAccess : RewritePattern {
       return success();
     }
     int64_t index;
-    if (!matchConstantInt(op->getOperand(1), index) || index < -n ||
-        index >= n)
+    if (!matchConstantInt(op->getOperand(1), index) || index < -n || index >= n)
       return failure(); // out of range raises at run time: keep it
     rw.replaceOp(op, {list->getOperand(index < 0 ? index + n : index)});
     return success();

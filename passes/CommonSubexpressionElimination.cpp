@@ -1,4 +1,5 @@
-//===- CommonSubexpressionElimination.cpp - cse ------------------------------===//
+//===- CommonSubexpressionElimination.cpp - cse
+//------------------------------===//
 //
 // Matches: a Pure op without regions that equals (same name, operands,
 // attributes and result types; operands of Commutative ops in either order)
@@ -10,8 +11,8 @@
 // floats, bools, strings, none, devices) are merged.
 //
 //===----------------------------------------------------------------------===//
-#include "passes/Pass.h"
 #include "ir/Region.h"
+#include "passes/Pass.h"
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/ScopedHashTable.h"
 
@@ -94,8 +95,7 @@ public:
   }
 
 private:
-  using ScopedTable =
-      llvm::ScopedHashTable<Operation *, Operation *, OpKey>;
+  using ScopedTable = llvm::ScopedHashTable<Operation *, Operation *, OpKey>;
 
   bool isCandidate(Operation *op) const {
     if (!op->hasTrait(Pure) || op->getNumRegions() || !op->getNumResults())

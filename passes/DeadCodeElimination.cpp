@@ -1,4 +1,5 @@
-//===- DeadCodeElimination.cpp - dce ----------------------------------------===//
+//===- DeadCodeElimination.cpp - dce
+//----------------------------------------===//
 //
 // Matches: ops whose results are all unused and that have no side effects
 // (NoSideEffects or Pure in the op table; prim.if and prim.loop when every
@@ -7,8 +8,8 @@
 // regions before their op, so a whole dead chain goes in one walk.
 //
 //===----------------------------------------------------------------------===//
-#include "passes/Pass.h"
 #include "ir/Region.h"
+#include "passes/Pass.h"
 
 using namespace irc;
 
@@ -33,8 +34,8 @@ private:
       for (unsigned i = 0; i < op->getNumRegions(); ++i)
         for (Block &nested : op->getRegion(i))
           eraseDeadOps(nested);
-      if (op->getNumResults() && op->use_empty() &&
-          !op->hasTrait(Terminator) && op->isSideEffectFree()) {
+      if (op->getNumResults() && op->use_empty() && !op->hasTrait(Terminator) &&
+          op->isSideEffectFree()) {
         op->erase();
         ++numErased;
       }

@@ -1,4 +1,5 @@
-//===- InlineCalls.cpp - inline ---------------------------------------------===//
+//===- InlineCalls.cpp - inline
+//---------------------------------------------===//
 //
 // Matches: `call @f(...)` where @f is a function of the module.
 // Produces: a copy of @f's body in place of the call, its `return` operands
@@ -8,8 +9,8 @@
 // to any more are erased.
 //
 //===----------------------------------------------------------------------===//
-#include "passes/Pass.h"
 #include "ir/Rewriter.h"
+#include "passes/Pass.h"
 #include "llvm/ADT/DenseSet.h"
 
 using namespace irc;
@@ -78,8 +79,8 @@ private:
       }
       Operation *copy = rewriter.clone(op, map);
       // Keep where the code came from: the callee's line, called from here.
-      copy->setLoc(getFusedLoc(call->getContext(),
-                               {op.getLoc(), call->getLoc()}));
+      copy->setLoc(
+          getFusedLoc(call->getContext(), {op.getLoc(), call->getLoc()}));
     }
     rewriter.replaceOp(call, results);
   }

@@ -30,8 +30,7 @@ std::string Pass::setOption(StringRef key, StringRef value) {
              "' of pass '" + getArgument().str() + "'";
     return "";
   }
-  return "pass '" + getArgument().str() + "' has no option '" + key.str() +
-         "'";
+  return "pass '" + getArgument().str() + "' has no option '" + key.str() + "'";
 }
 
 std::string PassManager::addPipeline(StringRef pipeline) {

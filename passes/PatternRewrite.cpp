@@ -27,11 +27,10 @@ bool irc::tryFold(Operation *op, Rewriter &rewriter) {
   llvm::SmallVector<Value *, 2> replacements;
   rewriter.setInsertionPoint(op);
   for (unsigned i = 0; i < results.size(); ++i)
-    replacements.push_back(
-        results[i].value
-            ? results[i].value
-            : rewriter.createConstant(op->getLoc(), results[i].attr,
-                                      op->getResult(i)->getType()));
+    replacements.push_back(results[i].value ? results[i].value
+                                            : rewriter.createConstant(
+                                                  op->getLoc(), results[i].attr,
+                                                  op->getResult(i)->getType()));
   rewriter.replaceOp(op, replacements);
   return true;
 }
@@ -122,8 +121,8 @@ private:
 };
 } // namespace
 
-GreedyRewriteStats irc::applyPatternsGreedily(Operation *root,
-                                              const PatternList &patterns,
-                                              const GreedyRewriteConfig &config) {
+GreedyRewriteStats
+irc::applyPatternsGreedily(Operation *root, const PatternList &patterns,
+                           const GreedyRewriteConfig &config) {
   return GreedyDriver(root->getContext(), patterns, config).run(root);
 }

@@ -1,4 +1,5 @@
-//===- PatternRewrite.h - Patterns and the greedy rewrite driver -*- C++ -*-===//
+//===- PatternRewrite.h - Patterns and the greedy rewrite driver -*- C++
+//-*-===//
 //
 // A pattern matches one op (optionally of one OpId) and rewrites it through
 // the Rewriter. applyPatternsGreedily runs op folders and patterns over a
@@ -52,9 +53,9 @@ struct GreedyRewriteStats {
 
 /// Applies folders and `patterns` to every op nested in `root` (not `root`
 /// itself) until a fixpoint.
-GreedyRewriteStats applyPatternsGreedily(Operation *root,
-                                         const PatternList &patterns,
-                                         const GreedyRewriteConfig &config = {});
+GreedyRewriteStats
+applyPatternsGreedily(Operation *root, const PatternList &patterns,
+                      const GreedyRewriteConfig &config = {});
 
 /// Tries the op's fold hook and, on success, replaces it (materializing
 /// constants before it). Returns true if `op` was folded away.

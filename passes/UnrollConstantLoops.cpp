@@ -1,4 +1,5 @@
-//===- UnrollConstantLoops.cpp - unroll-constant-loops ----------------------===//
+//===- UnrollConstantLoops.cpp - unroll-constant-loops
+//----------------------===//
 //
 // Matches: a prim.loop that is a for-loop with a constant trip count N,
 // 0 <= N <= max-trip-count: its initial condition is the constant true and
@@ -9,8 +10,8 @@
 // first. While-loops and larger or unknown trip counts are left alone.
 //
 //===----------------------------------------------------------------------===//
-#include "passes/Pass.h"
 #include "ir/Rewriter.h"
+#include "passes/Pass.h"
 
 using namespace irc;
 
@@ -53,7 +54,8 @@ private:
     carried.erase(carried.begin(), carried.begin() + 2);
     for (int64_t i = 0; i < trip; ++i) {
       IRMapping map;
-      map.map(body.getArgument(0), rewriter.createIntConstant(loop->getLoc(), i));
+      map.map(body.getArgument(0),
+              rewriter.createIntConstant(loop->getLoc(), i));
       for (unsigned j = 0; j < carried.size(); ++j)
         map.map(body.getArgument(j + 1), carried[j]);
       for (Operation &op : body)

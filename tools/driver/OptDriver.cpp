@@ -45,19 +45,18 @@ cl::opt<std::string>
 cl::opt<bool> verifyEach("verify-each",
                          cl::desc("Verify the IR after each pass (default on)"),
                          cl::init(true), cl::cat(toolCategory));
-cl::opt<bool> printIRAfterAll("print-ir-after-all",
-                              cl::desc("Print the IR to stderr after each pass"),
-                              cl::cat(toolCategory));
+cl::opt<bool>
+    printIRAfterAll("print-ir-after-all",
+                    cl::desc("Print the IR to stderr after each pass"),
+                    cl::cat(toolCategory));
 cl::list<std::string>
     printIRBefore("print-ir-before",
                   cl::desc("Print the IR to stderr before the named passes"),
                   cl::CommaSeparated, cl::value_desc("pass"),
                   cl::cat(toolCategory));
-cl::list<std::string>
-    printIRAfter("print-ir-after",
-                 cl::desc("Print the IR to stderr after the named passes"),
-                 cl::CommaSeparated, cl::value_desc("pass"),
-                 cl::cat(toolCategory));
+cl::list<std::string> printIRAfter(
+    "print-ir-after", cl::desc("Print the IR to stderr after the named passes"),
+    cl::CommaSeparated, cl::value_desc("pass"), cl::cat(toolCategory));
 cl::opt<bool> timePasses("time-passes",
                          cl::desc("Report the time each pass takes"),
                          cl::cat(toolCategory));
@@ -220,9 +219,9 @@ int irc::ircOptMain(int argc, char **argv) {
   StringRef name = inputFile == "-" ? "<stdin>" : StringRef(inputFile);
   bool ok = true;
   if (!splitInputFile) {
-    ok = processChunk(llvm::MemoryBuffer::getMemBufferCopy(
-                          (*input)->getBuffer(), name),
-                      pipeline, output.os());
+    ok = processChunk(
+        llvm::MemoryBuffer::getMemBufferCopy((*input)->getBuffer(), name),
+        pipeline, output.os());
   } else {
     std::vector<std::string> chunks = splitChunks((*input)->getBuffer());
     for (unsigned i = 0; i < chunks.size(); ++i) {
