@@ -49,6 +49,7 @@ public:
 private:
   void resetNames() {
     used.clear();
+    nextSuffix.clear();
     nextId = 0;
     blockId = 0;
   }
@@ -69,9 +70,12 @@ private:
         chosen = std::to_string(nextId++);
       while (used.count(chosen));
     } else {
+      // Continue from the last suffix tried for this hint, so that many
+      // values with one hint are named in linear time.
       chosen = hint;
-      for (unsigned k = 1; used.count(chosen); ++k)
-        chosen = hint + "_" + std::to_string(k);
+      unsigned &k = nextSuffix[hint];
+      while (used.count(chosen))
+        chosen = hint + "_" + std::to_string(++k);
     }
     used.insert(chosen);
     return names[v] = chosen;
@@ -355,6 +359,7 @@ private:
   const PrintOptions &opts;
   llvm::DenseMap<Value *, std::string> names;
   llvm::StringSet<> used;
+  llvm::StringMap<unsigned> nextSuffix;
   unsigned nextId = 0, blockId = 0;
   llvm::SetVector<StringRef> blobs;
 };
