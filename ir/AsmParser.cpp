@@ -36,6 +36,36 @@ struct UseRef {
   SMLoc loc;
 };
 
+/// Unlinks every use of the values defined in `region`.
+void dropUsesOfValuesIn(Region &region) {
+  auto drop = [](Value *v) {
+    while (!v->use_empty())
+      v->getUses().begin()->set(nullptr);
+  };
+  for (Block &block : region) {
+    for (Value *arg : block.getArguments())
+      drop(arg);
+    for (Operation &op : block) {
+      for (Value *r : op.getResults())
+        drop(r);
+      for (unsigned i = 0; i < op.getNumRegions(); ++i)
+        dropUsesOfValuesIn(op.getRegion(i));
+    }
+  }
+}
+
+/// The regions of an op whose parse is not finished. If it fails they are
+/// deleted here, before the module: ops already in the module may use their
+/// values through forward references, so those uses are unlinked first.
+struct PendingRegions : std::vector<std::unique_ptr<Region>> {
+  PendingRegions() = default;
+  PendingRegions(const PendingRegions &) = delete;
+  ~PendingRegions() {
+    for (std::unique_ptr<Region> &region : *this)
+      dropUsesOfValuesIn(*region);
+  }
+};
+
 class Parser {
 public:
   Parser(llvm::SourceMgr &mgr, Context &ctx, const ParseLimits &limits)
@@ -85,9 +115,15 @@ private:
     d << msg.str();
     return d;
   }
+  /// Reports `msg` at the current token, saying what was found when that is
+  /// not a token at all.
   InFlightDiagnostic emitError(const llvm::Twine &msg) {
+    if (tok.is(Token::Error) && tok.spelling.ltrim('@').startswith("\""))
+      return emitError(tok.getLoc(), msg + " (found an unterminated string)");
     if (tok.is(Token::Error))
       return emitError(tok.getLoc(), msg + " (found an invalid character)");
+    if (tok.is(Token::Eof))
+      return emitError(tok.getLoc(), msg + " (found the end of the file)");
     return emitError(tok.getLoc(), msg);
   }
   LogicalResult expect(Token::Kind k, StringRef what) {
@@ -135,9 +171,14 @@ private:
   Attribute parseDense(SMLoc start);
   Attribute parseBlob();
   Type parseElementsType(StringRef what);
-  LogicalResult parseAttrDict(llvm::SmallVectorImpl<NamedAttribute> &attrs);
+  /// Parses an optional `{name = value, ...}`. Names in `reserved` are
+  /// spelled by the op's custom syntax and may not appear in the dictionary.
+  LogicalResult parseAttrDict(llvm::SmallVectorImpl<NamedAttribute> &attrs,
+                              llvm::ArrayRef<StringRef> reserved = {});
   LogicalResult parseInt(int64_t &out);
   std::optional<Location> parseLocation();
+  /// Parses an optional `loc(...)` after an op and sets it on `op`.
+  LogicalResult parseTrailingLocation(Operation *op);
   LogicalResult parseLocationInner(Location &out);
   LogicalResult parseBlobsSection();
 
@@ -426,6 +467,11 @@ Attribute Parser::parseAttribute() {
       emitError(start, "invalid float literal");
       return Attribute();
     }
+    // A number token is never `inf`: infinity here means overflow.
+    if (std::isinf(*v)) {
+      emitError(start, "float literal is out of range for f64");
+      return Attribute();
+    }
     return getFloatAttr(ctx, *v);
   }
   case Token::Minus:
@@ -534,16 +580,26 @@ static std::string encodeElement(DType dt, const DenseLiteral &lit,
     auto v = parseFloatSpelling(lit.spelling);
     if (!v)
       return "invalid number";
-    if (dt == DType::F64)
+    // Only `inf` and `-inf` may give infinity; a finite literal that rounds
+    // to it does not fit the element type.
+    bool isInfLiteral = lit.spelling == "inf" || lit.spelling == "-inf";
+    std::string outOfRange = "value out of range for " + dtypeName(dt).str();
+    if (dt == DType::F64) {
+      if (std::isinf(*v) && !isInfLiteral)
+        return outOfRange;
       append(*v);
-    else if (dt == DType::F32)
+    } else if (dt == DType::F32) {
+      if (std::isinf(float(*v)) && !isInfLiteral)
+        return outOfRange;
       append(float(*v));
-    else {
+    } else {
       llvm::APFloat f(*v);
       bool losesInfo;
       f.convert(dt == DType::F16 ? llvm::APFloat::IEEEhalf()
                                  : llvm::APFloat::BFloat(),
                 llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+      if (f.isInfinity() && !isInfLiteral)
+        return outOfRange;
       append(uint16_t(f.bitcastToAPInt().getZExtValue()));
     }
     return "";
@@ -708,7 +764,8 @@ Attribute Parser::parseBlob() {
 }
 
 LogicalResult
-Parser::parseAttrDict(llvm::SmallVectorImpl<NamedAttribute> &attrs) {
+Parser::parseAttrDict(llvm::SmallVectorImpl<NamedAttribute> &attrs,
+                      llvm::ArrayRef<StringRef> reserved) {
   if (!consumeIf(Token::LBrace))
     return success();
   llvm::StringSet<> seen;
@@ -726,6 +783,10 @@ Parser::parseAttrDict(llvm::SmallVectorImpl<NamedAttribute> &attrs) {
     consume();
     if (!seen.insert(key).second)
       return emitError(loc, "duplicate attribute '" + key + "'");
+    if (llvm::is_contained(reserved, key))
+      return emitError(loc, "attribute '" + key +
+                                "' is given by the op's syntax, not in its "
+                                "attribute dictionary");
     if (failed(expect(Token::Equal, "'=' after attribute name")))
       return failure();
     Attribute value = parseAttribute();
@@ -763,11 +824,18 @@ LogicalResult Parser::parseLocationInner(Location &out) {
   std::string file = Lexer::unescape(tok.spelling);
   consume();
   int64_t line, col;
-  if (failed(expect(Token::Colon, "':'")) || failed(parseInt(line)) ||
-      failed(expect(Token::Colon, "':'")) || failed(parseInt(col)))
+  if (failed(expect(Token::Colon, "':'")))
     return failure();
-  if (line < 0 || col < 0 || line > UINT32_MAX || col > UINT32_MAX)
-    return emitError("line or column out of range");
+  SMLoc lineLoc = tok.getLoc();
+  if (failed(parseInt(line)) || failed(expect(Token::Colon, "':'")))
+    return failure();
+  SMLoc colLoc = tok.getLoc();
+  if (failed(parseInt(col)))
+    return failure();
+  if (line < 0 || line > UINT32_MAX)
+    return emitError(lineLoc, "line number out of range");
+  if (col < 0 || col > UINT32_MAX)
+    return emitError(colLoc, "column number out of range");
   out = getFileLineColLoc(ctx, file, unsigned(line), unsigned(col));
   return success();
 }
@@ -778,6 +846,16 @@ std::optional<Location> Parser::parseLocation() {
       failed(parseLocationInner(loc)) || failed(expect(Token::RParen, "')'")))
     return std::nullopt;
   return loc;
+}
+
+LogicalResult Parser::parseTrailingLocation(Operation *op) {
+  if (!consumeKeyword("loc"))
+    return success();
+  std::optional<Location> l = parseLocation();
+  if (!l)
+    return failure();
+  op->setLoc(*l);
+  return success();
 }
 
 LogicalResult Parser::parseBlobsSection() {
@@ -965,7 +1043,7 @@ LogicalResult Parser::parseBlockHeader(Block &block) {
 LogicalResult Parser::parseBlockBody(Block &block) {
   while (!tok.is(Token::RBrace) && !tok.is(Token::CaretId)) {
     if (tok.is(Token::Eof))
-      return emitError("unexpected end of file: missing '}'");
+      return emitError(tok.getLoc(), "unexpected end of file: missing '}'");
     if (failed(parseOperation(block)))
       return failure();
   }
@@ -998,12 +1076,8 @@ LogicalResult Parser::parseOperation(Block &block) {
                                   " results but " +
                                   llvm::Twine(resultNames.size()) +
                                   " names were given");
-  if (consumeKeyword("loc")) {
-    std::optional<Location> l = parseLocation();
-    if (!l)
-      return failure();
-    op->setLoc(*l);
-  }
+  if (failed(parseTrailingLocation(op)))
+    return failure();
   for (unsigned i = 0; i < resultNames.size(); ++i)
     if (failed(define(resultNames[i], op->getResult(i))))
       return failure();
@@ -1020,7 +1094,7 @@ Operation *Parser::parseGenericOp(SMLoc loc) {
   }
   llvm::SmallVector<UseRef, 4> uses;
   llvm::SmallVector<NamedAttribute, 4> attrs;
-  std::vector<std::unique_ptr<Region>> regions;
+  PendingRegions regions;
   if (failed(expect(Token::LParen, "'('")) || failed(parseUseList(uses)) ||
       failed(expect(Token::RParen, "')'")) || failed(parseAttrDict(attrs)))
     return nullptr;
@@ -1076,7 +1150,7 @@ Operation *Parser::parseIfOp(SMLoc loc) {
     return nullptr;
   if (consumeIf(Token::Arrow) && failed(parseResultTypes(results)))
     return nullptr;
-  std::vector<std::unique_ptr<Region>> regions;
+  PendingRegions regions;
   regions.push_back(std::make_unique<Region>(nullptr));
   regions.push_back(std::make_unique<Region>(nullptr));
   if (failed(parseRegion(*regions[0])) || failed(expectKeyword("else")) ||
@@ -1124,7 +1198,7 @@ Operation *Parser::parseLoopOp(SMLoc loc) {
     return nullptr;
   for (unsigned i = 0; i < results.size(); ++i)
     args[i + 1].type = results[i];
-  std::vector<std::unique_ptr<Region>> regions;
+  PendingRegions regions;
   regions.push_back(std::make_unique<Region>(nullptr));
   if (failed(parseRegion(*regions[0], args)))
     return nullptr;
@@ -1172,9 +1246,11 @@ Operation *Parser::parseCustomOp(SMLoc loc,
   }
   llvm::SmallVector<UseRef, 4> uses;
   llvm::SmallVector<NamedAttribute, 4> attrs;
+  StringRef calleeKey[] = {"callee"};
   if (failed(expect(Token::LParen, "'(' and operands")) ||
       failed(parseUseList(uses)) || failed(expect(Token::RParen, "')'")) ||
-      failed(parseAttrDict(attrs)) ||
+      failed(parseAttrDict(attrs, callee ? llvm::ArrayRef(calleeKey)
+                                         : llvm::ArrayRef<StringRef>())) ||
       failed(expect(Token::Colon, "':' and the operation's type")))
     return nullptr;
   if (callee)
@@ -1225,7 +1301,8 @@ LogicalResult Parser::parseFunc(Block &body) {
   if (consumeKeyword("attributes")) {
     if (!tok.is(Token::LBrace))
       return emitError("expected '{' after 'attributes'");
-    if (failed(parseAttrDict(attrs)))
+    if (failed(parseAttrDict(attrs,
+                             {"sym_name", "function_type", "sym_visibility"})))
       return failure();
   }
   llvm::SmallVector<Type, 4> inputs;
@@ -1240,7 +1317,8 @@ LogicalResult Parser::parseFunc(Block &body) {
   body.push_back(op);
   FuncOp func(op);
   func.setPrivate(isPrivate);
-  if (failed(parseRegion(func.getBody(), args)))
+  if (failed(parseRegion(func.getBody(), args)) ||
+      failed(parseTrailingLocation(op)))
     return failure();
   return finishScope();
 }
@@ -1260,12 +1338,13 @@ LogicalResult Parser::parseModuleConst(Block &body) {
   if (!type && (failed(expect(Token::Colon, "':' and the constant's type")) ||
                 !(type = parseType())))
     return failure();
-  body.push_back(Operation::create(
+  Operation *op = Operation::create(
       ctx, locOf(loc), OpId::ModuleConst, {}, {},
       {{ctx.intern("sym_name"), getStringAttr(ctx, name.getString())},
        {ctx.intern("type"), getTypeAttr(type)},
-       {ctx.intern("value"), value}}));
-  return success();
+       {ctx.intern("value"), value}});
+  body.push_back(op);
+  return parseTrailingLocation(op);
 }
 
 LogicalResult Parser::parseTopLevelItem(Block &body) {

@@ -103,13 +103,17 @@ private:
   }
 
   void printAttr(Attribute a) {
+    collectBlobs(a);
+    printAttribute(a, os, opts);
+  }
+
+  /// Records the blobs `a` refers to, at any depth of list nesting.
+  void collectBlobs(Attribute a) {
     if (a.is(Attribute::Kind::Blob))
       blobs.insert(a.getString());
     if (a.is(Attribute::Kind::List))
       for (Attribute e : a.getList())
-        if (e.is(Attribute::Kind::Blob))
-          blobs.insert(e.getString());
-    printAttribute(a, os, opts);
+        collectBlobs(e);
   }
 
   void printAttrDict(Operation *op, llvm::ArrayRef<StringRef> elided = {},
@@ -208,12 +212,26 @@ private:
     os << ":\n";
   }
 
+  /// True when every attribute of `op` is in `names`: a custom form that
+  /// spells only those loses nothing.
+  static bool hasOnlyAttrs(Operation *op, llvm::ArrayRef<StringRef> names) {
+    return llvm::all_of(op->getAttrs(), [&](const NamedAttribute &a) {
+      return llvm::is_contained(names, a.name);
+    });
+  }
+
+  /// Prints `op`'s custom form; false when it has none, or when the custom
+  /// form cannot spell all of its attributes (the generic form is used).
   bool printCustom(Operation *op, unsigned level) {
     switch (op->getId()) {
     case OpId::Constant:
+      if (!hasOnlyAttrs(op, {"value"}))
+        return false;
       printConstant(op, "constant ");
       return true;
     case OpId::ModuleConst:
+      if (!hasOnlyAttrs(op, {"sym_name", "type", "value"}))
+        return false;
       os << "const ";
       printSymbolName(getSymbolName(op), os);
       os << " = ";
@@ -223,6 +241,8 @@ private:
       return true;
     case OpId::Return:
     case OpId::PrimYield:
+      if (!hasOnlyAttrs(op, {}))
+        return false;
       os << op->getName();
       if (op->getNumOperands()) {
         os << ' ';
@@ -236,15 +256,22 @@ private:
       printAttr(op->getAttr("callee"));
       os << '(';
       printValues(llvm::to_vector(op->getOperands()));
-      os << ") : (";
+      os << ')';
+      printAttrDict(op, {"callee"});
+      os << " : (";
       printTypes(llvm::to_vector(op->getOperands()));
       os << ") -> ";
       printResultTypes(op->getResults());
       return true;
     case OpId::Func:
+      // `func` spells only private visibility.
+      if (op->getAttr("sym_visibility") && !FuncOp(op).isPrivate())
+        return false;
       printFunc(op, level);
       return true;
     case OpId::PrimIf:
+      if (!hasOnlyAttrs(op, {}))
+        return false;
       os << "prim.if ";
       printValue(op->getOperand(0));
       printArrowResults(op);
@@ -254,6 +281,8 @@ private:
       printRegion(op->getRegion(1), level, false);
       return true;
     case OpId::PrimLoop: {
+      if (!hasOnlyAttrs(op, {}))
+        return false;
       Block &body = op->getRegion(0).front();
       os << "prim.loop ";
       printValue(op->getOperand(0));

@@ -240,6 +240,37 @@ static void printElement(DType dt, const char *data, int64_t i,
   }
 }
 
+/// True when element `i` of a float tensor is a NaN other than the one the
+/// parser makes of `nan`: its decimal form would read back as other bits.
+static bool isNonCanonicalNaN(DType dt, const char *data, int64_t i) {
+  double canonical = std::nan("");
+  auto differs = [&](auto v, auto canonicalValue) {
+    std::memcpy(&v, data + i * sizeof(v), sizeof(v));
+    return std::isnan(v) && std::memcmp(&v, &canonicalValue, sizeof(v)) != 0;
+  };
+  switch (dt) {
+  case DType::F64:
+    return differs(double(), canonical);
+  case DType::F32:
+    return differs(float(), float(canonical));
+  case DType::F16:
+  case DType::BF16: {
+    const llvm::fltSemantics &sem =
+        dt == DType::F16 ? llvm::APFloat::IEEEhalf() : llvm::APFloat::BFloat();
+    uint16_t bits;
+    std::memcpy(&bits, data + i * 2, 2);
+    if (!llvm::APFloat(sem, llvm::APInt(16, bits)).isNaN())
+      return false;
+    llvm::APFloat nan(canonical);
+    bool losesInfo;
+    nan.convert(sem, llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+    return nan.bitcastToAPInt().getZExtValue() != bits;
+  }
+  default:
+    return false;
+  }
+}
+
 bool irc::isLargeElements(Attribute a, const PrintOptions &opts) {
   return a.is(Attribute::Kind::Dense) &&
          a.getElementsType().getNumElements() >
@@ -261,9 +292,13 @@ static void printDense(Attribute a, llvm::raw_ostream &os,
   bool splat = n > 0;
   for (int64_t i = 1; i < n && splat; ++i)
     splat = std::memcmp(data->data(), data->data() + i * size, size) == 0;
-  if (splat) {
+  // NaN payloads and signs survive only in hex.
+  bool exactInDecimal = true;
+  for (int64_t i = 0; i < n && exactInDecimal; ++i)
+    exactInDecimal = !isNonCanonicalNaN(dt, data->data(), i);
+  if (splat && exactInDecimal) {
     printElement(dt, data->data(), 0, os);
-  } else if (isLargeElements(a, opts)) {
+  } else if (isLargeElements(a, opts) || !exactInDecimal) {
     os << "\"0x" << llvm::toHex(StringRef(data->data(), data->size())) << '"';
   } else {
     os << '[';

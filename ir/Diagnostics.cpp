@@ -124,6 +124,12 @@ SourceMgrDiagnosticHandler::~SourceMgrDiagnosticHandler() {
 }
 
 void SourceMgrDiagnosticHandler::print(const Diagnostic &d) {
+  // SourceMgr writes the caret line a character at a time, which on an
+  // unbuffered stream (llvm::errs()) is a system call per column of a very
+  // long line: buffer while printing.
+  bool unbuffered = os.GetBufferSize() == 0;
+  if (unbuffered)
+    os.SetBuffered();
   llvm::SMLoc loc = findSMLoc(mgr, d.loc);
   if (loc.isValid())
     mgr.PrintMessage(os, loc, toDiagKind(d.severity), d.message);
@@ -131,6 +137,8 @@ void SourceMgrDiagnosticHandler::print(const Diagnostic &d) {
     printPlain(Diagnostic{d.loc, d.severity, d.message, {}}, os);
   for (const Diagnostic &n : d.notes)
     print(n);
+  if (unbuffered)
+    os.SetUnbuffered(); // flushes
 }
 
 //===----------------------------------------------------------------------===//

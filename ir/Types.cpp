@@ -1,6 +1,7 @@
 //===- Types.cpp ----------------------------------------------------------===//
 #include "ir/Types.h"
 #include "ir/detail/Storage.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace irc;
@@ -221,8 +222,9 @@ void Type::print(llvm::raw_ostream &os) const {
     os << '>';
     return;
   case Kind::Object:
+    // Escaped like string attributes (`\XX`), which the parser reads back.
     os << "object<\"";
-    os.write_escaped(getName());
+    llvm::printEscapedString(getName(), os);
     os << "\">";
     return;
   case Kind::Opaque:

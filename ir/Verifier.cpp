@@ -172,13 +172,16 @@ namespace {
 class VerifierWalk {
 public:
   LogicalResult verifyOp(Operation *op) {
+    // Schemas, op verifiers and shape rules read operand types: reject null
+    // operands before running them.
+    for (OpOperand &operand : op->getOpOperands())
+      if (!operand.get())
+        return op->emitOpError()
+               << "operand #" << operand.getOperandNumber() << " is null";
     if (failed(verifyOpItself(op)))
       return failure();
     for (OpOperand &operand : op->getOpOperands()) {
       Value *v = operand.get();
-      if (!v)
-        return op->emitOpError()
-               << "operand #" << operand.getOperandNumber() << " is null";
       if (visible.count(v))
         continue;
       InFlightDiagnostic d = op->emitOpError();

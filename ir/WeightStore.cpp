@@ -1,8 +1,8 @@
 //===- WeightStore.cpp ----------------------------------------------------===//
 #include "ir/WeightStore.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemAlloc.h"
 #include <cstring>
+#include <new>
 
 using namespace irc;
 
@@ -12,12 +12,15 @@ void WeightStore::addExternal(llvm::StringRef name, llvm::ArrayRef<char> data,
 }
 
 void WeightStore::addCopy(llvm::StringRef name, llvm::ArrayRef<char> data) {
+  // Not llvm::allocate_buffer: it honours the alignment only if LLVM itself
+  // was compiled with C++17 aligned new, and LLVM 15 builds as C++14.
+  constexpr std::align_val_t align{kAlignment};
   size_t size = std::max<size_t>(data.size(), 1);
-  char *mem = static_cast<char *>(llvm::allocate_buffer(size, kAlignment));
+  char *mem = static_cast<char *>(::operator new(size, align));
   if (!data.empty())
     std::memcpy(mem, data.data(), data.size());
-  std::shared_ptr<const void> owner(mem, [size](const void *p) {
-    llvm::deallocate_buffer(const_cast<void *>(p), size, kAlignment);
+  std::shared_ptr<const void> owner(mem, [align](const void *p) {
+    ::operator delete(const_cast<void *>(p), align);
   });
   addExternal(name, {mem, data.size()}, std::move(owner));
 }

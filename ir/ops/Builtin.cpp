@@ -24,8 +24,9 @@ static LogicalResult expectTypes(Operation *op, llvm::StringRef what,
                                  llvm::ArrayRef<Type> got,
                                  llvm::ArrayRef<Type> expected) {
   if (got.size() != expected.size())
-    return op->emitOpError() << "has " << got.size() << ' ' << what
-                             << ", expected " << expected.size();
+    return op->emitOpError()
+           << "has " << got.size() << ' ' << what
+           << (got.size() == 1 ? "" : "s") << ", expected " << expected.size();
   for (unsigned i = 0; i < got.size(); ++i)
     if (got[i] != expected[i])
       return op->emitOpError() << what << " #" << i << " has type " << got[i]

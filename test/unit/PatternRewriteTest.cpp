@@ -1,0 +1,250 @@
+//===- PatternRewriteTest.cpp - The greedy driver with custom patterns ----===//
+#include "passes/PatternRewrite.h"
+#include "ir/AsmParser.h"
+#include "ir/AsmPrinter.h"
+#include "ir/Verifier.h"
+#include "llvm/Support/raw_ostream.h"
+#include "gtest/gtest.h"
+
+using namespace irc;
+
+namespace {
+
+/// aten.neg.int(aten.neg.int(x)) -> x.
+struct DoubleNegation : RewritePattern {
+  DoubleNegation() : RewritePattern(OpId::AtenNegInt) {}
+  LogicalResult matchAndRewrite(Operation *op, Rewriter &rw) const override {
+    ++*calls;
+    Operation *inner = op->getOperand(0)->getDefiningOp();
+    if (!inner || !inner->is(OpId::AtenNegInt))
+      return failure();
+    rw.replaceOp(op, {inner->getOperand(0)});
+    return success();
+  }
+  std::shared_ptr<unsigned> calls = std::make_shared<unsigned>(0);
+};
+
+/// aten.mul.int(x, 2) -> aten.add.int(x, x), for any op (no root).
+struct MulByTwoToAdd : RewritePattern {
+  LogicalResult matchAndRewrite(Operation *op, Rewriter &rw) const override {
+    int64_t k;
+    if (!op->is(OpId::AtenMulInt) || !matchConstantInt(op->getOperand(1), k) ||
+        k != 2)
+      return failure();
+    Value *x = op->getOperand(0);
+    Operation *add = rw.create(op->getLoc(), OpId::AtenAddInt,
+                               {getIntType(op->getContext())}, {x, x});
+    rw.replaceOp(op, {add->getResult(0)});
+    return success();
+  }
+};
+
+/// Bumps a counter attribute every time it sees the op, without telling the
+/// rewriter: each round changes the IR once, so the driver never converges.
+struct BumpEachRound : RewritePattern {
+  BumpEachRound() : RewritePattern(OpId::AtenAddInt) {}
+  LogicalResult matchAndRewrite(Operation *op, Rewriter &rw) const override {
+    Attribute n = op->getAttr("rounds");
+    op->setAttr("rounds", getIntAttr(op->getContext(), n ? n.getInt() + 1 : 1));
+    return success();
+  }
+};
+
+std::string print(Operation *op) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  printOp(op, os);
+  return os.str();
+}
+
+std::optional<Module> parse(llvm::StringRef text, Context &ctx) {
+  std::optional<Module> m = parseSourceString(text, ctx);
+  EXPECT_TRUE(m);
+  return m;
+}
+
+Operation *func(Module &m) { return m.getFunctions()[0].getOperation(); }
+
+TEST(PatternRewrite, CustomPatternRewritesToAFixpoint) {
+  Context ctx;
+  auto m = parse(R"(
+func @f(%x: i64) -> i64 {
+  %a = aten.neg.int(%x) : (i64) -> i64
+  %b = aten.neg.int(%a) : (i64) -> i64
+  %c = aten.neg.int(%b) : (i64) -> i64
+  %d = aten.neg.int(%c) : (i64) -> i64
+  %e = aten.neg.int(%d) : (i64) -> i64
+  return %e : i64
+}
+)",
+                 ctx);
+  ASSERT_TRUE(m);
+  PatternList patterns;
+  auto pattern = std::make_unique<DoubleNegation>();
+  auto calls = pattern->calls;
+  patterns.push_back(std::move(pattern));
+  GreedyRewriteStats stats = applyPatternsGreedily(func(*m), patterns);
+  EXPECT_TRUE(stats.converged);
+  EXPECT_GE(stats.numRewritten, 2u);
+  EXPECT_GT(*calls, 0u);
+  EXPECT_TRUE(succeeded(verify(m->getOperation())));
+  // Five negations are one.
+  EXPECT_EQ(print(m->getOperation()), "func @f(%x: i64) -> i64 {\n"
+                                      "  %e = aten.neg.int(%x) : (i64) -> i64\n"
+                                      "  return %e : i64\n"
+                                      "}\n");
+}
+
+TEST(PatternRewrite, RootedPatternsOnlySeeTheirOps) {
+  Context ctx;
+  auto m = parse(R"(
+func @f(%x: i64) -> i64 {
+  %a = aten.add.int(%x, %x) : (i64, i64) -> i64
+  %b = aten.mul.int(%a, %x) : (i64, i64) -> i64
+  return %b : i64
+}
+)",
+                 ctx);
+  ASSERT_TRUE(m);
+  PatternList patterns;
+  auto pattern = std::make_unique<DoubleNegation>();
+  auto calls = pattern->calls;
+  patterns.push_back(std::move(pattern));
+  GreedyRewriteStats stats = applyPatternsGreedily(func(*m), patterns);
+  EXPECT_EQ(*calls, 0u);
+  EXPECT_EQ(stats.numRewritten, 0u);
+  EXPECT_TRUE(stats.converged);
+}
+
+TEST(PatternRewrite, NewOpsAreFoldedAndRewritten) {
+  Context ctx;
+  auto m = parse(R"(
+func @f(%x: i64) -> i64 {
+  %two = constant 2 : i64
+  %three = constant 3 : i64
+  %a = aten.mul.int(%x, %two) : (i64, i64) -> i64
+  %b = aten.mul.int(%three, %two) : (i64, i64) -> i64
+  %c = aten.add.int(%a, %b) : (i64, i64) -> i64
+  return %c : i64
+}
+)",
+                 ctx);
+  ASSERT_TRUE(m);
+  PatternList patterns;
+  patterns.push_back(std::make_unique<MulByTwoToAdd>());
+  GreedyRewriteStats stats = applyPatternsGreedily(func(*m), patterns);
+  EXPECT_TRUE(stats.converged);
+  EXPECT_EQ(stats.numFolded, 1u);    // 3 * 2 folds before the pattern runs
+  EXPECT_EQ(stats.numRewritten, 1u); // x * 2
+  EXPECT_EQ(stats.numErased, 2u);    // the constants 2 and 3
+  EXPECT_TRUE(succeeded(verify(m->getOperation())));
+  EXPECT_EQ(print(m->getOperation()),
+            "func @f(%x: i64) -> i64 {\n"
+            "  %0 = aten.add.int(%x, %x) : (i64, i64) -> i64\n"
+            "  %1 = constant 6 : i64\n"
+            "  %c = aten.add.int(%0, %1) : (i64, i64) -> i64\n"
+            "  return %c : i64\n"
+            "}\n");
+}
+
+constexpr const char *kFoldable = R"(
+func @f(%x: i64) -> i64 {
+  %one = constant 1 : i64
+  %two = constant 2 : i64
+  %sum = aten.add.int(%one, %two) : (i64, i64) -> i64
+  %dead = aten.mul.int(%x, %x) : (i64, i64) -> i64
+  %r = aten.add.int(%x, %sum) : (i64, i64) -> i64
+  return %r : i64
+}
+)";
+
+TEST(PatternRewrite, FoldingAndDeadCodeByDefault) {
+  Context ctx;
+  auto m = parse(kFoldable, ctx);
+  ASSERT_TRUE(m);
+  GreedyRewriteStats stats = applyPatternsGreedily(func(*m), {});
+  EXPECT_EQ(stats.numFolded, 1u);
+  EXPECT_EQ(stats.numErased, 3u); // %dead, %one, %two
+  EXPECT_EQ(print(m->getOperation()),
+            "func @f(%x: i64) -> i64 {\n"
+            "  %0 = constant 3 : i64\n"
+            "  %r = aten.add.int(%x, %0) : (i64, i64) -> i64\n"
+            "  return %r : i64\n"
+            "}\n");
+}
+
+TEST(PatternRewrite, FoldingCanBeTurnedOff) {
+  Context ctx;
+  auto m = parse(kFoldable, ctx);
+  ASSERT_TRUE(m);
+  GreedyRewriteConfig config;
+  config.fold = false;
+  GreedyRewriteStats stats = applyPatternsGreedily(func(*m), {}, config);
+  EXPECT_EQ(stats.numFolded, 0u);
+  EXPECT_EQ(stats.numErased, 1u); // only %dead
+  EXPECT_NE(print(m->getOperation()).find("%sum = aten.add.int"),
+            std::string::npos);
+}
+
+TEST(PatternRewrite, DeadOpErasureCanBeTurnedOff) {
+  Context ctx;
+  auto m = parse(kFoldable, ctx);
+  ASSERT_TRUE(m);
+  GreedyRewriteConfig config;
+  config.eraseDeadOps = false;
+  GreedyRewriteStats stats = applyPatternsGreedily(func(*m), {}, config);
+  EXPECT_EQ(stats.numFolded, 1u);
+  EXPECT_EQ(stats.numErased, 0u);
+  std::string text = print(m->getOperation());
+  EXPECT_NE(text.find("%dead = aten.mul.int"), std::string::npos);
+  EXPECT_NE(text.find("%one = constant 1"), std::string::npos);
+}
+
+TEST(PatternRewrite, GivesUpAfterMaxIterations) {
+  Context ctx;
+  auto m = parse(R"(
+func @f(%x: i64, %y: i64) -> i64 {
+  %a = aten.add.int(%x, %y) : (i64, i64) -> i64
+  return %a : i64
+}
+)",
+                 ctx);
+  ASSERT_TRUE(m);
+  PatternList patterns;
+  patterns.push_back(std::make_unique<BumpEachRound>());
+  GreedyRewriteConfig config;
+  config.maxIterations = 3;
+  GreedyRewriteStats stats = applyPatternsGreedily(func(*m), patterns, config);
+  EXPECT_FALSE(stats.converged);
+  EXPECT_EQ(stats.numRewritten, 3u);
+  EXPECT_NE(print(m->getOperation()).find("{rounds = 3}"), std::string::npos);
+  EXPECT_TRUE(succeeded(verify(m->getOperation())));
+}
+
+TEST(PatternRewrite, TryFold) {
+  Context ctx;
+  auto m = parse(kFoldable, ctx);
+  ASSERT_TRUE(m);
+  Operation *sum = nullptr, *r = nullptr, *one = nullptr;
+  func(*m)->walk([&](Operation *op) {
+    if (op->getNumResults() && op->getResult(0)->getNameHint() == "sum")
+      sum = op;
+    if (op->getNumResults() && op->getResult(0)->getNameHint() == "r")
+      r = op;
+    if (op->getNumResults() && op->getResult(0)->getNameHint() == "one")
+      one = op;
+  });
+  ASSERT_TRUE(sum && r && one);
+  Rewriter rewriter(ctx);
+  // Constants and ops with non-constant operands do not fold.
+  EXPECT_FALSE(tryFold(one, rewriter));
+  EXPECT_FALSE(tryFold(r, rewriter));
+  EXPECT_TRUE(tryFold(sum, rewriter));
+  Value *folded = r->getOperand(1);
+  EXPECT_EQ(getConstantValue(folded), getIntAttr(ctx, 3));
+  // The constant is materialized right before where the op was.
+  EXPECT_EQ(folded->getDefiningOp()->getBlock(), r->getBlock());
+  EXPECT_TRUE(succeeded(verify(m->getOperation())));
+}
+
+} // namespace
