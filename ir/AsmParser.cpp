@@ -106,9 +106,22 @@ private:
     consume();
     return true;
   }
+  /// The file:line:col of `loc`. Ops are created in text order, so the
+  /// line is found by scanning forward from the previous query (linear over
+  /// the file); earlier positions ask the SourceMgr.
   Location locOf(SMLoc loc) {
-    auto [line, col] = mgr.getLineAndColumn(loc);
-    return getFileLineColLoc(ctx, bufferName, line, col);
+    const char *p = loc.getPointer();
+    if (p < lineCursor.pos) {
+      auto [line, col] = mgr.getLineAndColumn(loc);
+      return getFileLineColLoc(ctx, bufferName, line, col);
+    }
+    for (; lineCursor.pos < p; ++lineCursor.pos)
+      if (*lineCursor.pos == '\n') {
+        ++lineCursor.line;
+        lineCursor.lineStart = lineCursor.pos + 1;
+      }
+    return getFileLineColLoc(ctx, bufferName, lineCursor.line,
+                             unsigned(p - lineCursor.lineStart) + 1);
   }
   InFlightDiagnostic emitError(SMLoc loc, const llvm::Twine &msg) {
     InFlightDiagnostic d(ctx, locOf(loc), Severity::Error);
@@ -246,8 +259,13 @@ private:
   Lexer lex;
   Token tok;
   unsigned depth = 0;
+  struct {
+    const char *pos, *lineStart;
+    unsigned line = 1;
+  } lineCursor{buffer.begin(), buffer.begin()};
 
-  llvm::StringMap<Value *> scope;
+  /// Names in scope; the keys point into the source buffer.
+  llvm::DenseMap<StringRef, Value *> scope;
   struct ForwardRef {
     Operation *placeholder;
     SMLoc firstUse;
@@ -546,8 +564,10 @@ Type Parser::parseElementsType(StringRef what) {
   if (!t)
     return Type();
   if (!t.hasStaticShape() || t.getDType() == DType::Unknown) {
-    emitError(loc, what + " needs a statically shaped tensor type with an "
-                          "element type, got '" + t.str() + "'");
+    emitError(loc, what +
+                       " needs a statically shaped tensor type with an "
+                       "element type, got '" +
+                       t.str() + "'");
     return Type();
   }
   return t;
@@ -880,8 +900,8 @@ LogicalResult Parser::parseBlobsSection() {
         !llvm::tryGetFromHex(s.drop_front(3).drop_back(), bytes))
       return emitError("expected hex string \"0x...\"");
     consume();
-    ctx.getWeightStore().addCopy(name, llvm::ArrayRef(bytes.data(),
-                                                      bytes.size()));
+    ctx.getWeightStore().addCopy(name,
+                                 llvm::ArrayRef(bytes.data(), bytes.size()));
   } while (consumeIf(Token::Comma));
   return expect(Token::RBrace, "'}' to close 'blobs'");
 }
@@ -904,8 +924,8 @@ Value *Parser::resolve(const UseRef &use, Type type) {
     Value *v = it->second.placeholder->getResult(0);
     return v->getType() == type ? v : mismatch(v->getType());
   }
-  Operation *placeholder = Operation::create(
-      ctx, locOf(use.loc), "builtin.forward_ref", {type}, {});
+  Operation *placeholder =
+      Operation::create(ctx, locOf(use.loc), "builtin.forward_ref", {type}, {});
   forwardRefs[use.name] = {placeholder, use.loc};
   return placeholder->getResult(0);
 }
@@ -953,8 +973,8 @@ LogicalResult Parser::finishScope() {
     const ForwardRef *first = nullptr;
     StringRef firstName;
     for (auto &entry : forwardRefs)
-      if (!first || entry.second.firstUse.getPointer() <
-                        first->firstUse.getPointer()) {
+      if (!first ||
+          entry.second.firstUse.getPointer() < first->firstUse.getPointer()) {
         first = &entry.second;
         firstName = entry.first();
       }
@@ -1071,11 +1091,10 @@ LogicalResult Parser::parseOperation(Block &block) {
   // Once in the block, the op is destroyed with it on any later error.
   block.push_back(op);
   if (op->getNumResults() != resultNames.size())
-    return emitError(nameLoc, "'" + op->getName() + "' has " +
-                                  llvm::Twine(op->getNumResults()) +
-                                  " results but " +
-                                  llvm::Twine(resultNames.size()) +
-                                  " names were given");
+    return emitError(nameLoc,
+                     "'" + op->getName() + "' has " +
+                         llvm::Twine(op->getNumResults()) + " results but " +
+                         llvm::Twine(resultNames.size()) + " names were given");
   if (failed(parseTrailingLocation(op)))
     return failure();
   for (unsigned i = 0; i < resultNames.size(); ++i)
@@ -1112,7 +1131,8 @@ Operation *Parser::parseGenericOp(SMLoc loc) {
   SMLoc typeLoc = tok.getLoc();
   Type fnType = parseFunctionType();
   llvm::SmallVector<Value *, 4> operands;
-  if (!fnType || failed(resolveAll(uses, fnType.getInputs(), operands, typeLoc)))
+  if (!fnType ||
+      failed(resolveAll(uses, fnType.getInputs(), operands, typeLoc)))
     return nullptr;
   return createOp(loc, name, fnType.getResults(), operands, attrs,
                   std::move(regions));
@@ -1258,7 +1278,8 @@ Operation *Parser::parseCustomOp(SMLoc loc,
   SMLoc typeLoc = tok.getLoc();
   Type fnType = parseFunctionType();
   llvm::SmallVector<Value *, 4> operands;
-  if (!fnType || failed(resolveAll(uses, fnType.getInputs(), operands, typeLoc)))
+  if (!fnType ||
+      failed(resolveAll(uses, fnType.getInputs(), operands, typeLoc)))
     return nullptr;
   const OpInfo *info = ctx.lookupOp(name);
   if (info && info->numRegions) {
@@ -1310,10 +1331,9 @@ LogicalResult Parser::parseFunc(Block &body) {
     inputs.push_back(a.type);
   attrs.push_back({ctx.intern("function_type"),
                    getTypeAttr(getFunctionType(ctx, inputs, results))});
-  attrs.push_back({ctx.intern("sym_name"),
-                   getStringAttr(ctx, nameAttr.getString())});
-  Operation *op =
-      Operation::create(ctx, locOf(loc), OpId::Func, {}, {}, attrs);
+  attrs.push_back(
+      {ctx.intern("sym_name"), getStringAttr(ctx, nameAttr.getString())});
+  Operation *op = Operation::create(ctx, locOf(loc), OpId::Func, {}, {}, attrs);
   body.push_back(op);
   FuncOp func(op);
   func.setPrivate(isPrivate);

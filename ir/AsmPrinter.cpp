@@ -9,9 +9,11 @@
 #include "ir/AsmPrinter.h"
 #include "ir/Module.h"
 #include "ir/detail/AttrPrinting.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/StringSaver.h"
 
 using namespace irc;
 using llvm::StringRef;
@@ -60,9 +62,7 @@ private:
       return it->second;
     std::string hint;
     for (char c : v->getNameHint())
-      hint += (llvm::isAlnum(c) || c == '_' || c == '.' || c == '$')
-                  ? c
-                  : '_';
+      hint += (llvm::isAlnum(c) || c == '_' || c == '.' || c == '$') ? c : '_';
     bool numeric = !hint.empty() && llvm::all_of(hint, llvm::isDigit);
     std::string chosen;
     if (hint.empty() || numeric) {
@@ -73,12 +73,16 @@ private:
       // Continue from the last suffix tried for this hint, so that many
       // values with one hint are named in linear time.
       chosen = hint;
-      unsigned &k = nextSuffix[hint];
-      while (used.count(chosen))
-        chosen = hint + "_" + std::to_string(++k);
+      if (used.count(chosen)) {
+        unsigned &k = nextSuffix[hint];
+        do
+          chosen = hint + "_" + std::to_string(++k);
+        while (used.count(chosen));
+      }
     }
-    used.insert(chosen);
-    return names[v] = chosen;
+    StringRef saved = saver.save(chosen);
+    used.insert(saved);
+    return names[v] = saved;
   }
 
   void printValue(Value *v) { os << '%' << name(v); }
@@ -350,8 +354,8 @@ private:
     llvm::ArrayRef<Type> results = func.getFunctionType().getResults();
     if (!results.empty()) {
       os << " -> ";
-      bool paren = results.size() != 1 ||
-                   results[0].getKind() == Type::Kind::Function;
+      bool paren =
+          results.size() != 1 || results[0].getKind() == Type::Kind::Function;
       if (paren)
         os << '(';
       llvm::interleaveComma(results, os, [&](Type t) { os << t; });
@@ -386,8 +390,11 @@ private:
   Context &ctx;
   llvm::raw_ostream &os;
   const PrintOptions &opts;
-  llvm::DenseMap<Value *, std::string> names;
-  llvm::StringSet<> used;
+  // Names live in `allocator`: no allocation per value.
+  llvm::BumpPtrAllocator allocator;
+  llvm::StringSaver saver{allocator};
+  llvm::DenseMap<Value *, StringRef> names;
+  llvm::DenseSet<StringRef> used;
   llvm::StringMap<unsigned> nextSuffix;
   unsigned nextId = 0, blockId = 0;
   llvm::SetVector<StringRef> blobs;

@@ -53,6 +53,8 @@ private:
   friend class Region;
   friend class Operation;
   Region *parent = nullptr;
+  /// Whether the ops' orderIndex values are current.
+  mutable bool orderValid = false;
   llvm::SmallVector<std::unique_ptr<BlockArgument>, 2> arguments;
   OpList ops;
 };

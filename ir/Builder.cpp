@@ -13,8 +13,7 @@ Operation *Builder::create(Location loc, OpId id,
                            llvm::ArrayRef<Type> resultTypes,
                            llvm::ArrayRef<Value *> operands,
                            llvm::ArrayRef<NamedAttribute> attrs) {
-  return insert(
-      Operation::create(ctx, loc, id, resultTypes, operands, attrs));
+  return insert(Operation::create(ctx, loc, id, resultTypes, operands, attrs));
 }
 
 Operation *Builder::createInferred(Location loc, OpId id,
@@ -30,8 +29,7 @@ Operation *Builder::createInferred(Location loc, OpId id,
 }
 
 Value *Builder::createConstant(Location loc, Attribute value, Type type) {
-  return create(loc, OpId::Constant, {type}, {},
-                {getNamedAttr("value", value)})
+  return create(loc, OpId::Constant, {type}, {}, {getNamedAttr("value", value)})
       ->getResult(0);
 }
 

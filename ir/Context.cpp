@@ -27,3 +27,9 @@ const OpInfo &Context::getOpInfo(OpId id) const {
 }
 
 llvm::StringRef Context::intern(llvm::StringRef s) { return impl->copy(s); }
+
+llvm::StringRef Context::saveString(llvm::StringRef s) {
+  char *mem = impl->allocator.Allocate<char>(s.size());
+  std::copy(s.begin(), s.end(), mem);
+  return {mem, s.size()};
+}

@@ -34,8 +34,11 @@ public:
   bool allowsUnregisteredOps() const { return allowUnregistered; }
   void setAllowUnregisteredOps(bool allow) { allowUnregistered = allow; }
 
-  /// Returns a copy of `s` that lives as long as the context.
+  /// Returns a uniqued copy of `s` that lives as long as the context.
   llvm::StringRef intern(llvm::StringRef s);
+  /// Returns a copy of `s` that lives as long as the context (not uniqued:
+  /// cheaper for strings that are rarely equal, like value names).
+  llvm::StringRef saveString(llvm::StringRef s);
 
   struct Impl;
   Impl &getImpl() { return *impl; }

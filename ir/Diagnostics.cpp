@@ -7,8 +7,7 @@
 
 using namespace irc;
 
-InFlightDiagnostic::InFlightDiagnostic(Context &ctx, Location loc,
-                                       Severity sev)
+InFlightDiagnostic::InFlightDiagnostic(Context &ctx, Location loc, Severity sev)
     : ctx(&ctx), diag(std::make_unique<Diagnostic>()) {
   diag->loc = loc;
   diag->severity = sev;
@@ -115,8 +114,8 @@ SourceMgrDiagnosticHandler::SourceMgrDiagnosticHandler(llvm::SourceMgr &mgr,
                                                        Context &ctx,
                                                        llvm::raw_ostream &os)
     : mgr(mgr), ctx(ctx), os(os) {
-  previous = ctx.getDiagEngine().setHandler(
-      [this](const Diagnostic &d) { print(d); });
+  previous =
+      ctx.getDiagEngine().setHandler([this](const Diagnostic &d) { print(d); });
 }
 
 SourceMgrDiagnosticHandler::~SourceMgrDiagnosticHandler() {

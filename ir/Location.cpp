@@ -30,13 +30,18 @@ Location irc::getUnknownLoc(Context &ctx) {
 }
 Location irc::getFileLineColLoc(Context &ctx, llvm::StringRef file,
                                 unsigned line, unsigned col) {
-  LocationStorage key;
-  key.kind = Location::Kind::FileLineCol;
-  key.file = file;
-  key.line = line;
-  key.col = col;
-  return get(ctx, key);
+  // Every op has its own file location, so uniquing them would only fill a
+  // hash table: allocate, and compare structurally in operator==.
+  auto &impl = ctx.getImpl();
+  auto *node =
+      new (impl.allocator.Allocate<LocationStorage>()) LocationStorage();
+  node->kind = Location::Kind::FileLineCol;
+  node->file = impl.copy(file);
+  node->line = line;
+  node->col = col;
+  return Location(node);
 }
+
 Location irc::getFusedLoc(Context &ctx, llvm::ArrayRef<Location> locs) {
   if (locs.size() == 1)
     return locs[0];
@@ -44,6 +49,26 @@ Location irc::getFusedLoc(Context &ctx, llvm::ArrayRef<Location> locs) {
   key.kind = Location::Kind::Fused;
   key.fused = locs;
   return get(ctx, key);
+}
+
+bool Location::operator==(Location o) const {
+  if (impl == o.impl)
+    return true;
+  if (!impl || !o.impl || getKind() != o.getKind())
+    return false;
+  switch (getKind()) {
+  case Kind::Unknown:
+    return true;
+  case Kind::FileLineCol:
+    // File names are interned: compare their pointers.
+    return getFile().data() == o.getFile().data() && getLine() == o.getLine() &&
+           getColumn() == o.getColumn();
+  case Kind::Fused:
+    return getFused().size() == o.getFused().size() &&
+           std::equal(getFused().begin(), getFused().end(),
+                      o.getFused().begin());
+  }
+  return false;
 }
 
 Location::Kind Location::getKind() const {

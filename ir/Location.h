@@ -2,7 +2,9 @@
 //
 // Every operation carries a Location so that diagnostics point back at the
 // model source (`code/__torch__/m.py:14:8`) or the .irc file it was parsed
-// from. Locations are uniqued in the Context.
+// from. Locations live in the Context; unknown and fused locations are
+// uniqued, file locations (one per op) are not, which keeps creating them
+// a bump allocation instead of a hash-table insert.
 //
 //===----------------------------------------------------------------------===//
 #ifndef IRC_IR_LOCATION_H
@@ -25,8 +27,9 @@ public:
 
   Location() = default;
   explicit Location(const LocationStorage *impl) : impl(impl) {}
-  bool operator==(Location o) const { return impl == o.impl; }
-  bool operator!=(Location o) const { return impl != o.impl; }
+  /// Structural equality (file locations are not uniqued: see Location.cpp).
+  bool operator==(Location o) const;
+  bool operator!=(Location o) const { return !(*this == o); }
 
   Kind getKind() const;
   llvm::StringRef getFile() const;

@@ -109,8 +109,7 @@ bool irc::matchConstantInt(Value *v, int64_t &out) {
   return true;
 }
 
-bool irc::matchConstantIntList(Value *v,
-                               llvm::SmallVectorImpl<int64_t> &out) {
+bool irc::matchConstantIntList(Value *v, llvm::SmallVectorImpl<int64_t> &out) {
   out.clear();
   if (Attribute a = getConstantValue(v)) {
     if (!a.is(Attribute::Kind::List))

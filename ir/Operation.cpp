@@ -63,6 +63,10 @@ Location Value::getLoc() const {
   return getUnknownLoc(getContext());
 }
 
+void Value::setNameHint(StringRef name) {
+  nameHint = name.empty() ? StringRef() : getContext().saveString(name);
+}
+
 unsigned Value::getNumUses() const {
   return unsigned(std::distance(getUses().begin(), getUses().end()));
 }
@@ -94,8 +98,8 @@ Operation::~Operation() {
 }
 
 void Operation::allocateOperands(ArrayRef<Value *> values) {
-  assert(!operands && "operands already allocated");
   numOperands = values.size();
+  operandsInline = false;
   if (values.empty())
     return;
   operands = static_cast<OpOperand *>(
@@ -107,7 +111,8 @@ void Operation::allocateOperands(ArrayRef<Value *> values) {
 void Operation::freeOperands() {
   for (unsigned i = 0; i < numOperands; ++i)
     operands[i].~OpOperand();
-  ::operator delete(operands);
+  if (!operandsInline)
+    ::operator delete(operands);
   operands = nullptr;
   numOperands = 0;
 }
@@ -117,12 +122,33 @@ Operation *Operation::create(Context &ctx, Location loc, StringRef name,
                              ArrayRef<Value *> operands,
                              ArrayRef<NamedAttribute> attrs,
                              unsigned numRegions) {
-  const OpInfo *info = ctx.lookupOp(name);
-  auto *op = new Operation(ctx, loc, info ? info->name : ctx.intern(name),
-                           info);
-  op->allocateOperands(operands);
+  return createImpl(ctx, loc, name, ctx.lookupOp(name), resultTypes, operands,
+                    attrs, numRegions);
+}
+
+Operation *Operation::createImpl(Context &ctx, Location loc, StringRef name,
+                                 const OpInfo *info, ArrayRef<Type> resultTypes,
+                                 ArrayRef<Value *> operands,
+                                 ArrayRef<NamedAttribute> attrs,
+                                 unsigned numRegions) {
+  // One allocation: [Operation][OpResult x N][OpOperand x M].
+  static_assert(alignof(OpResult) <= alignof(Operation) &&
+                    alignof(OpOperand) <= alignof(OpResult),
+                "trailing storage must stay aligned");
+  void *mem =
+      ::operator new(sizeof(Operation) + sizeof(OpResult) * resultTypes.size() +
+                     sizeof(OpOperand) * operands.size());
+  auto *op =
+      new (mem) Operation(ctx, loc, info ? info->name : ctx.intern(name), info);
+  op->numResults = resultTypes.size();
+  OpResult *results = op->resultsBegin();
   for (unsigned i = 0; i < resultTypes.size(); ++i)
-    op->results.push_back(std::make_unique<OpResult>(op, i, resultTypes[i]));
+    new (&results[i]) OpResult(i, resultTypes[i]);
+  op->operands = reinterpret_cast<OpOperand *>(results + op->numResults);
+  op->numOperands = operands.size();
+  op->operandsInline = true;
+  for (unsigned i = 0; i < operands.size(); ++i)
+    new (&op->operands[i]) OpOperand(op, operands[i]);
   for (const NamedAttribute &a : attrs)
     op->setAttr(a.name, a.value);
   for (unsigned i = 0; i < numRegions; ++i)
@@ -135,14 +161,15 @@ Operation *Operation::create(Context &ctx, Location loc, OpId id,
                              ArrayRef<Value *> operands,
                              ArrayRef<NamedAttribute> attrs) {
   const OpInfo &info = ctx.getOpInfo(id);
-  return create(ctx, loc, info.name, resultTypes, operands, attrs,
-                info.numRegions);
+  return createImpl(ctx, loc, info.name, &info, resultTypes, operands, attrs,
+                    info.numRegions);
 }
 
 void Operation::destroy() {
   assert(!parent && "destroying an operation that is still in a block");
   dropAllReferences();
-  delete this;
+  this->~Operation();
+  ::operator delete(this);
 }
 
 void Operation::remove() {
@@ -199,13 +226,16 @@ void Operation::setOperands(ArrayRef<Value *> values) {
 
 llvm::SmallVector<Value *, 2> Operation::getResults() const {
   llvm::SmallVector<Value *, 2> out;
-  for (const auto &r : results)
-    out.push_back(r.get());
+  for (unsigned i = 0; i < numResults; ++i)
+    out.push_back(getResult(i));
   return out;
 }
 
 bool Operation::use_empty() const {
-  return llvm::all_of(results, [](const auto &r) { return r->use_empty(); });
+  for (unsigned i = 0; i < numResults; ++i)
+    if (!getResult(i)->use_empty())
+      return false;
+  return true;
 }
 
 Attribute Operation::getAttr(StringRef name) const {
@@ -216,10 +246,10 @@ Attribute Operation::getAttr(StringRef name) const {
 }
 
 void Operation::setAttr(StringRef name, Attribute value) {
-  auto it = llvm::lower_bound(attrs, name, [](const NamedAttribute &a,
-                                              StringRef n) {
-    return a.name < n;
-  });
+  auto it =
+      llvm::lower_bound(attrs, name, [](const NamedAttribute &a, StringRef n) {
+        return a.name < n;
+      });
   if (it != attrs.end() && it->name == name) {
     it->value = value;
     return;
@@ -228,7 +258,19 @@ void Operation::setAttr(StringRef name, Attribute value) {
 }
 
 void Operation::removeAttr(StringRef name) {
-  llvm::erase_if(attrs, [&](const NamedAttribute &a) { return a.name == name; });
+  llvm::erase_if(attrs,
+                 [&](const NamedAttribute &a) { return a.name == name; });
+}
+
+bool Operation::isBeforeInBlock(const Operation *other) const {
+  assert(parent && parent == other->parent && "ops in different blocks");
+  if (!parent->orderValid) {
+    unsigned i = 0;
+    for (Operation &op : parent->ops)
+      op.orderIndex = i++;
+    parent->orderValid = true;
+  }
+  return orderIndex < other->orderIndex;
 }
 
 void Operation::moveBefore(Operation *other) {
@@ -269,13 +311,13 @@ Operation *Operation::clone(IRMapping &map) const {
   for (Value *v : getOperands())
     newOperands.push_back(map.lookupOrDefault(v));
   llvm::SmallVector<Type, 2> types;
-  for (const auto &r : results)
-    types.push_back(r->getType());
-  Operation *op = create(*ctx, loc, name, types, newOperands, attrs,
-                         regions.size());
-  for (unsigned i = 0; i < results.size(); ++i) {
-    op->results[i]->setNameHint(results[i]->getNameHint());
-    map.map(results[i].get(), op->results[i].get());
+  for (unsigned i = 0; i < numResults; ++i)
+    types.push_back(getResult(i)->getType());
+  Operation *op = createImpl(*ctx, loc, name, info, types, newOperands, attrs,
+                             regions.size());
+  for (unsigned i = 0; i < numResults; ++i) {
+    op->getResult(i)->shareNameHint(*getResult(i));
+    map.map(getResult(i), op->getResult(i));
   }
   for (unsigned i = 0; i < regions.size(); ++i)
     regions[i]->cloneInto(*op->regions[i], map);
@@ -352,6 +394,7 @@ void Block::insert(iterator pos, Operation *op) {
   assert(!op->parent && "inserting an operation that is already in a block");
   op->parent = this;
   ops.insert(pos, *op);
+  orderValid = false;
 }
 
 Operation *Block::getTerminator() {
@@ -364,6 +407,7 @@ void Block::splice(iterator pos, Block &other) {
   for (Operation &op : other.ops)
     op.parent = this;
   ops.splice(pos, other.ops);
+  orderValid = false;
 }
 
 void Block::dropAllReferences() {
@@ -400,7 +444,9 @@ void Region::cloneInto(Region &dest, IRMapping &map) const {
     Block &nb = dest.emplaceBlock();
     for (unsigned i = 0; i < block->getNumArguments(); ++i) {
       BlockArgument *arg = block->getArgument(i);
-      map.map(arg, nb.addArgument(arg->getType(), arg->getNameHint()));
+      BlockArgument *copy = nb.addArgument(arg->getType());
+      copy->shareNameHint(*arg);
+      map.map(arg, copy);
     }
   }
   // Clone ops after all block arguments exist.

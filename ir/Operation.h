@@ -40,8 +40,8 @@ private:
 class OperandRange {
 public:
   explicit OperandRange(llvm::ArrayRef<OpOperand> ops) : ops(ops) {}
-  using iterator = llvm::mapped_iterator<const OpOperand *,
-                                         Value *(*)(const OpOperand &)>;
+  using iterator =
+      llvm::mapped_iterator<const OpOperand *, Value *(*)(const OpOperand &)>;
   iterator begin() const { return iterator(ops.begin(), &get); }
   iterator end() const { return iterator(ops.end(), &get); }
   size_t size() const { return ops.size(); }
@@ -110,8 +110,8 @@ public:
   void setOperands(llvm::ArrayRef<Value *> values);
 
   // Results.
-  unsigned getNumResults() const { return results.size(); }
-  Value *getResult(unsigned i) const { return results[i].get(); }
+  unsigned getNumResults() const { return numResults; }
+  Value *getResult(unsigned i) const { return &resultsBegin()[i]; }
   llvm::SmallVector<Value *, 2> getResults() const;
   bool use_empty() const;
 
@@ -124,6 +124,11 @@ public:
   // Regions.
   unsigned getNumRegions() const { return regions.size(); }
   Region &getRegion(unsigned i) const { return *regions[i]; }
+
+  /// True when this op comes before `other`, which is in the same block.
+  /// Amortized O(1): the block numbers its ops when first asked after a
+  /// change.
+  bool isBeforeInBlock(const Operation *other) const;
 
   /// Moves this op (detaching it if needed) right before/after `other`.
   void moveBefore(Operation *other);
@@ -154,6 +159,12 @@ private:
   Operation(Context &ctx, Location loc, llvm::StringRef name,
             const OpInfo *info);
   ~Operation();
+  static Operation *createImpl(Context &ctx, Location loc, llvm::StringRef name,
+                               const OpInfo *info,
+                               llvm::ArrayRef<Type> resultTypes,
+                               llvm::ArrayRef<Value *> operands,
+                               llvm::ArrayRef<NamedAttribute> attrs,
+                               unsigned numRegions);
 
   friend class Block;
   Context *ctx;
@@ -161,18 +172,32 @@ private:
   llvm::StringRef name;
   const OpInfo *info;
   Block *parent = nullptr;
-  /// OpOperands are linked into use lists by address, so they live in a
-  /// fixed array that is rebuilt only when the operand count changes.
+  /// Position in the parent block, valid while the block's order is.
+  mutable unsigned orderIndex = 0;
+  /// Results and operands live in the same allocation as the op, after it
+  /// (one allocation per op). OpOperands are linked into use lists by
+  /// address: when the operand count changes they move to a heap array.
   void allocateOperands(llvm::ArrayRef<Value *> values);
   void freeOperands();
+  OpResult *resultsBegin() const {
+    return reinterpret_cast<OpResult *>(const_cast<Operation *>(this) + 1);
+  }
   OpOperand *operands = nullptr;
+  unsigned numResults = 0;
   unsigned numOperands = 0;
-  llvm::SmallVector<std::unique_ptr<OpResult>, 1> results;
-  llvm::SmallVector<NamedAttribute, 2> attrs;
+  bool operandsInline = false;
+  llvm::SmallVector<NamedAttribute, 1> attrs;
   llvm::SmallVector<std::unique_ptr<Region>, 0> regions;
 };
 
 llvm::raw_ostream &operator<<(llvm::raw_ostream &os, const Operation &op);
+
+inline Operation *OpResult::getOwner() const {
+  // Results follow their operation in memory: step back over the results
+  // before this one, then over the operation.
+  return reinterpret_cast<Operation *>(const_cast<OpResult *>(this - index)) -
+         1;
+}
 
 } // namespace irc
 

@@ -32,8 +32,12 @@ public:
   /// Clones the blocks of this region into `dest`, remapping through `map`.
   void cloneInto(Region &dest, IRMapping &map) const;
 
-  auto begin() { return llvm::pointee_iterator<decltype(blocks.begin())>(blocks.begin()); }
-  auto end() { return llvm::pointee_iterator<decltype(blocks.end())>(blocks.end()); }
+  auto begin() {
+    return llvm::pointee_iterator<decltype(blocks.begin())>(blocks.begin());
+  }
+  auto end() {
+    return llvm::pointee_iterator<decltype(blocks.end())>(blocks.end());
+  }
 
 private:
   Operation *owner;

@@ -34,7 +34,13 @@ void Rewriter::eraseOp(Operation *op) {
       if (Operation *def = v->getDefiningOp())
         listener->notifyOpModified(def);
   }
-  op->erase();
+  if (!erased) {
+    op->erase();
+    return;
+  }
+  op->remove();
+  op->dropAllReferences();
+  erased->push_back(op);
 }
 
 void Rewriter::moveOpBefore(Operation *op, Operation *before) {

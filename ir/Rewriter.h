@@ -9,6 +9,7 @@
 #define IRC_IR_REWRITER_H
 
 #include "ir/Builder.h"
+#include <vector>
 
 namespace irc {
 
@@ -34,6 +35,10 @@ public:
   void replaceOp(Operation *op, llvm::ArrayRef<Value *> newValues);
   /// Erases `op`, whose results must be unused.
   void eraseOp(Operation *op);
+  /// From now on, erased ops are unlinked and handed to `sink` instead of
+  /// being deleted, so that pointers to them (a worklist's) stay valid until
+  /// the owner of `sink` destroys them.
+  void deferErasure(std::vector<Operation *> *sink) { erased = sink; }
   void moveOpBefore(Operation *op, Operation *before);
   void moveOpAfter(Operation *op, Operation *after);
   /// Runs `fn`, which changes `op` in place (operands, attributes).
@@ -45,6 +50,7 @@ public:
 
 private:
   RewriterListener *listener;
+  std::vector<Operation *> *erased = nullptr;
 };
 
 } // namespace irc

@@ -8,7 +8,9 @@ namespace irc {
 class [[nodiscard]] LogicalResult {
 public:
   static LogicalResult success(bool ok = true) { return LogicalResult(ok); }
-  static LogicalResult failure(bool fail = true) { return LogicalResult(!fail); }
+  static LogicalResult failure(bool fail = true) {
+    return LogicalResult(!fail);
+  }
   bool succeeded() const { return ok; }
   bool failed() const { return !ok; }
 

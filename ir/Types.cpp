@@ -66,9 +66,13 @@ static Type get(Context &ctx, TypeStorage key) {
 }
 
 static Type getSimple(Context &ctx, Type::Kind kind) {
-  TypeStorage key;
-  key.kind = kind;
-  return get(ctx, key);
+  const TypeStorage *&cached = ctx.getImpl().simpleTypes[unsigned(kind)];
+  if (!cached) {
+    TypeStorage key;
+    key.kind = kind;
+    cached = get(ctx, key).getImpl();
+  }
+  return Type(cached);
 }
 
 Type irc::getTensorType(Context &ctx, ArrayRef<int64_t> shape, DType dt) {
@@ -143,8 +147,8 @@ bool Type::hasRank() const { return isTensor() && impl->ranked; }
 ArrayRef<int64_t> Type::getShape() const { return impl->shape; }
 DType Type::getDType() const { return impl->dtype; }
 bool Type::hasStaticShape() const {
-  return hasRank() && llvm::none_of(getShape(),
-                                    [](int64_t d) { return d == kDynamic; });
+  return hasRank() &&
+         llvm::none_of(getShape(), [](int64_t d) { return d == kDynamic; });
 }
 int64_t Type::getNumElements() const {
   int64_t n = 1;

@@ -134,8 +134,7 @@ template <> struct DenseMapInfo<irc::Type> {
     return irc::Type(DenseMapInfo<const irc::TypeStorage *>::getEmptyKey());
   }
   static irc::Type getTombstoneKey() {
-    return irc::Type(
-        DenseMapInfo<const irc::TypeStorage *>::getTombstoneKey());
+    return irc::Type(DenseMapInfo<const irc::TypeStorage *>::getTombstoneKey());
   }
   static unsigned getHashValue(irc::Type t) {
     return DenseMapInfo<const irc::TypeStorage *>::getHashValue(t.getImpl());

@@ -13,7 +13,6 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/iterator_range.h"
 #include <iterator>
-#include <string>
 
 namespace irc {
 class Block;
@@ -77,7 +76,6 @@ public:
 
   Value(const Value &) = delete;
   Value &operator=(const Value &) = delete;
-  virtual ~Value() = default;
 
   Kind getKind() const { return kind; }
   Type getType() const { return type; }
@@ -110,36 +108,41 @@ public:
   /// The source-level name (`%x` in text, a TorchScript variable name); the
   /// printer keeps it when it is unique and numbers values without one.
   llvm::StringRef getNameHint() const { return nameHint; }
-  void setNameHint(llvm::StringRef name) { nameHint = name.str(); }
+  /// Sets the hint (copied into the context).
+  void setNameHint(llvm::StringRef name);
+  /// Gives this value the same hint as `other`, without a copy.
+  void shareNameHint(const Value &other) { nameHint = other.nameHint; }
 
 protected:
-  Value(Kind kind, Type type) : type(type), kind(kind) {}
+  Value(Kind kind, Type type, unsigned index)
+      : type(type), kind(kind), index(index) {}
 
 private:
   friend class OpOperand;
   Type type;
   OpOperand *firstUse = nullptr;
-  std::string nameHint;
+  llvm::StringRef nameHint;
   Kind kind;
+
+protected:
+  /// Result or argument number (kept here, in what would be padding).
+  uint32_t index;
 };
 
+/// A result of an operation. Results are stored right after their
+/// operation, so the owner is found from the result number.
 class OpResult : public Value {
 public:
-  OpResult(Operation *owner, unsigned index, Type type)
-      : Value(Kind::OpResult, type), owner(owner), index(index) {}
-  Operation *getOwner() const { return owner; }
+  OpResult(unsigned index, Type type) : Value(Kind::OpResult, type, index) {}
+  inline Operation *getOwner() const; // defined in Operation.h
   unsigned getResultNumber() const { return index; }
   static bool classof(const Value *v) { return v->getKind() == Kind::OpResult; }
-
-private:
-  Operation *owner;
-  unsigned index;
 };
 
 class BlockArgument : public Value {
 public:
   BlockArgument(Block *owner, unsigned index, Type type)
-      : Value(Kind::BlockArgument, type), owner(owner), index(index) {}
+      : Value(Kind::BlockArgument, type, index), owner(owner) {}
   Block *getOwner() const { return owner; }
   unsigned getArgNumber() const { return index; }
   void setArgNumber(unsigned i) { index = i; }
@@ -149,7 +152,6 @@ public:
 
 private:
   Block *owner;
-  unsigned index;
 };
 
 } // namespace irc

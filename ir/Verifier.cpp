@@ -1,8 +1,9 @@
 //===- Verifier.cpp - IR verification -------------------------------------===//
 //
 // One pre-order walk checks each op against its table entry (name, region
-// count, schema, op verifier, shape rule) and SSA dominance: a scoped set of
-// the values visible at each point, so the walk stays linear in the IR size.
+// count, schema, op verifier, shape rule) and SSA dominance: a definition
+// must be in an enclosing block and earlier there, which the blocks' cached
+// op order answers in O(1), so the walk stays linear in the IR size.
 //
 //===----------------------------------------------------------------------===//
 #include "ir/Verifier.h"
@@ -115,9 +116,10 @@ static LogicalResult verifySchema(Operation *op, const Schema &schema) {
                              << "') must be " << expected << ", got " << t;
   }
   if (op->getNumResults() != schema.results.size())
-    return op->emitOpError() << "expected " << schema.results.size()
-                             << " result" << (schema.results.size() == 1 ? "" : "s")
-                             << ", got " << op->getNumResults();
+    return op->emitOpError()
+           << "expected " << schema.results.size() << " result"
+           << (schema.results.size() == 1 ? "" : "s") << ", got "
+           << op->getNumResults();
   for (unsigned i = 0; i < schema.results.size(); ++i) {
     Type t = op->getResult(i)->getType();
     if (matchSchemaType(schema.results[i], t, vars))
@@ -167,73 +169,53 @@ static LogicalResult verifyOpItself(Operation *op) {
   return success();
 }
 
-namespace {
-/// Walks ops in pre-order, tracking which values dominate the current point.
-class VerifierWalk {
-public:
-  LogicalResult verifyOp(Operation *op) {
-    // Schemas, op verifiers and shape rules read operand types: reject null
-    // operands before running them.
-    for (OpOperand &operand : op->getOpOperands())
-      if (!operand.get())
-        return op->emitOpError()
-               << "operand #" << operand.getOperandNumber() << " is null";
-    if (failed(verifyOpItself(op)))
-      return failure();
-    for (OpOperand &operand : op->getOpOperands()) {
-      Value *v = operand.get();
-      if (visible.count(v))
-        continue;
-      InFlightDiagnostic d = op->emitOpError();
-      d << "operand #" << operand.getOperandNumber();
-      if (!v->getNameHint().empty())
-        d << " ('%" << v->getNameHint() << "')";
-      d << " does not dominate this use";
-      d.attachNote(v->getLoc(), "operand defined here");
-      return failure();
-    }
-    if (op->hasTrait(IsolatedFromAbove)) {
-      // Nothing defined outside is visible inside.
-      llvm::DenseSet<Value *> outer;
-      std::swap(outer, visible);
-      LogicalResult r = verifyRegions(op);
-      std::swap(outer, visible);
-      if (failed(r))
-        return failure();
-    } else if (failed(verifyRegions(op))) {
-      return failure();
-    }
-    for (Value *r : op->getResults())
-      visible.insert(r);
-    return success();
+/// True when `v` may be used by `user`: `v` is defined in a block that
+/// encloses the user without crossing an IsolatedFromAbove op and, for an op
+/// result, by an op that comes before the user (or its ancestor) there.
+static bool dominates(Value *v, Operation *user) {
+  Block *defBlock = v->getParentBlock();
+  if (!defBlock)
+    return false; // a detached op's result
+  Operation *defOp = v->getDefiningOp();
+  for (Operation *a = user; a;) {
+    if (a->getBlock() == defBlock)
+      return !defOp || (defOp != a && defOp->isBeforeInBlock(a));
+    Operation *parent = a->getParentOp();
+    if (!parent || parent->hasTrait(IsolatedFromAbove))
+      return false;
+    a = parent;
   }
+  return false;
+}
 
-private:
-  LogicalResult verifyRegions(Operation *op) {
-    for (unsigned i = 0; i < op->getNumRegions(); ++i)
-      for (Block &block : op->getRegion(i))
-        if (failed(verifyBlock(block)))
+/// Verifies `op`, then what is nested in it, in pre-order.
+static LogicalResult verifyRecursively(Operation *op) {
+  // Schemas, op verifiers and shape rules read operand types: reject null
+  // operands before running them.
+  for (OpOperand &operand : op->getOpOperands())
+    if (!operand.get())
+      return op->emitOpError()
+             << "operand #" << operand.getOperandNumber() << " is null";
+  if (failed(verifyOpItself(op)))
+    return failure();
+  for (OpOperand &operand : op->getOpOperands()) {
+    Value *v = operand.get();
+    if (dominates(v, op))
+      continue;
+    InFlightDiagnostic d = op->emitOpError();
+    d << "operand #" << operand.getOperandNumber();
+    if (!v->getNameHint().empty())
+      d << " ('%" << v->getNameHint() << "')";
+    d << " does not dominate this use";
+    d.attachNote(v->getLoc(), "operand defined here");
+    return failure();
+  }
+  for (unsigned i = 0; i < op->getNumRegions(); ++i)
+    for (Block &block : op->getRegion(i))
+      for (Operation &nested : block)
+        if (failed(verifyRecursively(&nested)))
           return failure();
-    return success();
-  }
+  return success();
+}
 
-  LogicalResult verifyBlock(Block &block) {
-    for (unsigned i = 0; i < block.getNumArguments(); ++i)
-      visible.insert(block.getArgument(i));
-    for (Operation &op : block)
-      if (failed(verifyOp(&op)))
-        return failure();
-    // Values of this block go out of scope.
-    for (unsigned i = 0; i < block.getNumArguments(); ++i)
-      visible.erase(block.getArgument(i));
-    for (Operation &op : block)
-      for (unsigned i = 0; i < op.getNumResults(); ++i)
-        visible.erase(op.getResult(i));
-    return success();
-  }
-
-  llvm::DenseSet<Value *> visible;
-};
-} // namespace
-
-LogicalResult irc::verify(Operation *op) { return VerifierWalk().verifyOp(op); }
+LogicalResult irc::verify(Operation *op) { return verifyRecursively(op); }

@@ -38,8 +38,9 @@ llvm::Error WeightStore::addMappedFile(llvm::StringRef name,
     ec = std::make_error_code(std::errc::invalid_argument);
   if (ec) {
     fs::closeFile(*fd);
-    return llvm::createStringError(ec, "cannot map %llu bytes at offset %llu "
-                                       "of '%s'",
+    return llvm::createStringError(ec,
+                                   "cannot map %llu bytes at offset %llu "
+                                   "of '%s'",
                                    (unsigned long long)size,
                                    (unsigned long long)offset,
                                    path.str().c_str());

@@ -15,6 +15,7 @@
 #include "passes/Pass.h"
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/ScopedHashTable.h"
+#include "llvm/Support/RecyclingAllocator.h"
 
 using namespace irc;
 
@@ -95,7 +96,12 @@ public:
   }
 
 private:
-  using ScopedTable = llvm::ScopedHashTable<Operation *, Operation *, OpKey>;
+  // Entries come from a recycling bump allocator, not one malloc each.
+  using Allocator = llvm::RecyclingAllocator<
+      llvm::BumpPtrAllocator,
+      llvm::ScopedHashTableVal<Operation *, Operation *>>;
+  using ScopedTable =
+      llvm::ScopedHashTable<Operation *, Operation *, OpKey, Allocator>;
 
   bool isCandidate(Operation *op) const {
     if (!op->hasTrait(Pure) || op->getNumRegions() || !op->getNumResults())
@@ -108,7 +114,8 @@ private:
   }
 
   void simplifyBlock(Block &block, ScopedTable &table) {
-    llvm::ScopedHashTableScope<Operation *, Operation *, OpKey> scope(table);
+    llvm::ScopedHashTableScope<Operation *, Operation *, OpKey, Allocator>
+        scope(table);
     for (Operation &op : llvm::make_early_inc_range(block)) {
       for (unsigned i = 0; i < op.getNumRegions(); ++i)
         for (Block &nested : op.getRegion(i))

@@ -42,7 +42,14 @@ public:
                const GreedyRewriteConfig &config)
       : rewriter(ctx, this), patterns(patterns), config(config) {}
 
+  ~GreedyDriver() {
+    for (Operation *op : erased)
+      op->destroy();
+  }
+
   GreedyRewriteStats run(Operation *root) {
+    this->root = root;
+    rewriter.deferErasure(&erased);
     stats.converged = false;
     for (unsigned iter = 0; iter < config.maxIterations; ++iter) {
       // Queue so that the first op in the IR is processed first: operands
@@ -52,16 +59,13 @@ public:
         for (Block &block : root->getRegion(i))
           for (Operation &op : block)
             op.walkPreOrder([&](Operation *nested) { ops.push_back(nested); });
-      for (Operation *op : llvm::reverse(ops))
-        add(op);
+      worklist.assign(ops.rbegin(), ops.rend());
       bool changed = false;
       while (!worklist.empty()) {
         Operation *op = worklist.back();
         worklist.pop_back();
-        if (!op)
-          continue;
-        positions.erase(op);
-        changed |= process(op);
+        if (isAlive(op))
+          changed |= process(op);
       }
       if (!changed) {
         stats.converged = true;
@@ -71,22 +75,20 @@ public:
     return stats;
   }
 
-  void notifyOpInserted(Operation *op) override { add(op); }
-  void notifyOpModified(Operation *op) override { add(op); }
-  void notifyOpErased(Operation *op) override {
-    auto it = positions.find(op);
-    if (it == positions.end())
-      return;
-    worklist[it->second] = nullptr;
-    positions.erase(it);
-  }
+  // The worklist may hold an op more than once (processing it again finds
+  // nothing to do) and may hold erased ops, which isAlive skips: no map of
+  // worklist positions is needed.
+  void notifyOpInserted(Operation *op) override { worklist.push_back(op); }
+  void notifyOpModified(Operation *op) override { worklist.push_back(op); }
 
 private:
-  void add(Operation *op) {
-    if (positions.count(op))
-      return;
-    positions[op] = worklist.size();
-    worklist.push_back(op);
+  /// False for an erased op or an op nested in one (erased ops are detached
+  /// and kept until the driver ends).
+  bool isAlive(Operation *op) const {
+    for (; op != root; op = op->getParentOp())
+      if (!op || !op->getBlock())
+        return false;
+    return true;
   }
 
   bool process(Operation *op) {
@@ -115,8 +117,9 @@ private:
   Rewriter rewriter;
   const PatternList &patterns;
   const GreedyRewriteConfig &config;
+  Operation *root = nullptr;
   std::vector<Operation *> worklist;
-  llvm::DenseMap<Operation *, unsigned> positions;
+  std::vector<Operation *> erased;
   GreedyRewriteStats stats;
 };
 } // namespace

@@ -11,6 +11,7 @@
 #include "ir/Context.h"
 #include "ir/Location.h"
 #include "ir/Types.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/FoldingSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Allocator.h"
@@ -57,6 +58,8 @@ struct LocationStorage : llvm::FoldingSetNode {
 struct Context::Impl {
   llvm::BumpPtrAllocator allocator;
   llvm::FoldingSet<TypeStorage> types;
+  /// i64, f64, bool, ... by kind: the parser asks for them for every op.
+  const TypeStorage *simpleTypes[unsigned(Type::Kind::Function) + 1] = {};
   llvm::FoldingSet<AttributeStorage> attributes;
   llvm::FoldingSet<LocationStorage> locations;
   llvm::StringMap<char, llvm::BumpPtrAllocator &> strings{allocator};

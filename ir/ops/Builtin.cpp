@@ -10,8 +10,9 @@ static LogicalResult verifySingleBlockRegion(Operation *op, Region &region,
                                              llvm::StringRef regionName,
                                              OpId terminator) {
   if (region.getNumBlocks() != 1)
-    return op->emitOpError() << regionName << " must have exactly one block, got "
-                             << region.getNumBlocks();
+    return op->emitOpError()
+           << regionName << " must have exactly one block, got "
+           << region.getNumBlocks();
   Block &block = region.front();
   if (block.empty() || !block.back().is(terminator))
     return op->emitOpError()
@@ -79,8 +80,8 @@ LogicalResult irc::verifyFunc(Operation *op) {
   if (!type || !type.is(Attribute::Kind::Type) ||
       type.getTypeValue().getKind() != Type::Kind::Function)
     return op->emitOpError() << "requires a 'function_type' attribute";
-  if (failed(verifySingleBlockRegion(op, op->getRegion(0), "body",
-                                     OpId::Return)))
+  if (failed(
+          verifySingleBlockRegion(op, op->getRegion(0), "body", OpId::Return)))
     return failure();
   Block &entry = op->getRegion(0).front();
   return expectTypes(op, "argument", typesOf(entry.getArguments()),
@@ -132,8 +133,7 @@ static bool isValidConstant(Attribute value, Type type) {
   case K::None:
     return type.isNone() || type.getKind() == Type::Kind::Optional;
   case K::List:
-    return type.isList() &&
-           llvm::all_of(value.getList(), [&](Attribute e) {
+    return type.isList() && llvm::all_of(value.getList(), [&](Attribute e) {
              return isValidConstant(e, type.getElementType());
            });
   case K::Dense:
@@ -216,9 +216,9 @@ LogicalResult irc::verifyModuleConst(Operation *op) {
   if (failed(verifyElementsType(op, value)))
     return failure();
   if (!isValidConstant(value, type.getTypeValue()))
-    return op->emitOpError() << "value " << value
-                             << " is not a valid constant of type "
-                             << type.getTypeValue();
+    return op->emitOpError()
+           << "value " << value << " is not a valid constant of type "
+           << type.getTypeValue();
   return success();
 }
 

@@ -10,9 +10,9 @@ LogicalResult irc::verifyListUnpack(Operation *op) {
   Type element = op->getOperand(0)->getType().getElementType();
   for (Value *r : op->getResults())
     if (r->getType() != element)
-      return op->emitOpError() << "result type " << r->getType()
-                               << " does not match the list element type "
-                               << element;
+      return op->emitOpError()
+             << "result type " << r->getType()
+             << " does not match the list element type " << element;
   return success();
 }
 
@@ -35,9 +35,9 @@ LogicalResult irc::verifyTupleUnpack(Operation *op) {
                              << " values from a tuple of " << members.size();
   for (unsigned i = 0; i < members.size(); ++i)
     if (op->getResult(i)->getType() != members[i])
-      return op->emitOpError() << "result #" << i << " has type "
-                               << op->getResult(i)->getType() << ", expected "
-                               << members[i];
+      return op->emitOpError()
+             << "result #" << i << " has type " << op->getResult(i)->getType()
+             << ", expected " << members[i];
   return success();
 }
 
@@ -57,8 +57,8 @@ LogicalResult irc::verifyTupleIndex(Operation *op) {
   }
   int64_t n = members.size();
   if (index < -n || index >= n)
-    return op->emitOpError() << "index " << index
-                             << " is out of range for a tuple of " << n;
+    return op->emitOpError()
+           << "index " << index << " is out of range for a tuple of " << n;
   Type member = members[index < 0 ? index + n : index];
   if (member != result)
     return op->emitOpError() << "result type " << result

@@ -18,9 +18,9 @@ static LogicalResult verifyYieldTypes(Operation *op, Block &block,
                                       llvm::ArrayRef<Type> expected) {
   Operation *yield = &block.back();
   if (yield->getNumOperands() != expected.size())
-    return op->emitOpError() << regionName << " yields "
-                             << yield->getNumOperands() << " values, expected "
-                             << expected.size();
+    return op->emitOpError()
+           << regionName << " yields " << yield->getNumOperands()
+           << " values, expected " << expected.size();
   for (unsigned i = 0; i < expected.size(); ++i)
     if (yield->getOperand(i)->getType() != expected[i])
       return op->emitOpError()
@@ -32,8 +32,9 @@ static LogicalResult verifyYieldTypes(Operation *op, Block &block,
 static LogicalResult verifyBody(Operation *op, Region &region,
                                 llvm::StringRef name) {
   if (region.getNumBlocks() != 1)
-    return op->emitOpError() << name << " region must have exactly one block, got "
-                             << region.getNumBlocks();
+    return op->emitOpError()
+           << name << " region must have exactly one block, got "
+           << region.getNumBlocks();
   Block &block = region.front();
   if (block.empty() || !block.back().is(OpId::PrimYield))
     return op->emitOpError() << name << " region must end with 'prim.yield'";
@@ -67,9 +68,8 @@ LogicalResult irc::verifyLoop(Operation *op) {
               "carried...)";
   unsigned numCarried = op->getNumOperands() - 2;
   if (op->getNumResults() != numCarried)
-    return op->emitOpError() << "has " << op->getNumResults()
-                             << " results but " << numCarried
-                             << " carried values";
+    return op->emitOpError() << "has " << op->getNumResults() << " results but "
+                             << numCarried << " carried values";
   llvm::SmallVector<Type, 4> carried;
   for (unsigned i = 0; i < numCarried; ++i) {
     carried.push_back(op->getOperand(i + 2)->getType());
@@ -86,10 +86,9 @@ LogicalResult irc::verifyLoop(Operation *op) {
     return op->emitOpError() << "body must take (i64 iteration, carried...)";
   for (unsigned i = 0; i < numCarried; ++i)
     if (body.getArgument(i + 1)->getType() != carried[i])
-      return op->emitOpError()
-             << "body argument #" << i + 1 << " has type "
-             << body.getArgument(i + 1)->getType() << ", expected "
-             << carried[i];
+      return op->emitOpError() << "body argument #" << i + 1 << " has type "
+                               << body.getArgument(i + 1)->getType()
+                               << ", expected " << carried[i];
   llvm::SmallVector<Type, 4> yielded{getBoolType(op->getContext())};
   yielded.append(carried.begin(), carried.end());
   return verifyYieldTypes(op, body, "body", yielded);

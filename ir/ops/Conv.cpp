@@ -9,8 +9,8 @@ static int64_t windowOutput(int64_t in, int64_t kernel, int64_t stride,
                             int64_t pad, int64_t dilation, bool ceilMode) {
   if (!isStatic(in) || !isStatic(kernel))
     return kDynamic;
-  __int128 span = __int128(in) + 2 * __int128(pad) -
-                  __int128(dilation) * (kernel - 1) - 1;
+  __int128 span =
+      __int128(in) + 2 * __int128(pad) - __int128(dilation) * (kernel - 1) - 1;
   if (span < 0)
     return 0;
   __int128 out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
@@ -23,14 +23,11 @@ static int64_t windowOutput(int64_t in, int64_t kernel, int64_t stride,
 /// Result of a 2-D window op on `input` (3-D unbatched or 4-D). Empty
 /// stride/padding/dilation lists mean "not constant": spatial dims are then
 /// dynamic. `same` padding keeps the spatial size.
-static LogicalResult inferWindow2d(Operation *op, Type input,
-                                   int64_t outChannels,
-                                   llvm::ArrayRef<int64_t> kernel,
-                                   llvm::ArrayRef<int64_t> s,
-                                   llvm::ArrayRef<int64_t> p,
-                                   llvm::ArrayRef<int64_t> d, bool ceilMode,
-                                   bool same,
-                                   llvm::SmallVectorImpl<Type> &results) {
+static LogicalResult
+inferWindow2d(Operation *op, Type input, int64_t outChannels,
+              llvm::ArrayRef<int64_t> kernel, llvm::ArrayRef<int64_t> s,
+              llvm::ArrayRef<int64_t> p, llvm::ArrayRef<int64_t> d,
+              bool ceilMode, bool same, llvm::SmallVectorImpl<Type> &results) {
   auto nonPositive = [](int64_t x) { return x <= 0; };
   if (llvm::any_of(s, nonPositive) || llvm::any_of(d, nonPositive))
     return op->emitOpError() << "stride and dilation must be positive";
@@ -75,9 +72,9 @@ LogicalResult irc::inferConv2d(Operation *op,
              << perGroup * groups << " (" << perGroup << " x " << groups
              << " groups)";
     if (isStatic(outC) && outC % groups != 0)
-      return op->emitOpError() << "weight has " << outC
-                               << " output channels, not divisible by "
-                               << groups << " groups";
+      return op->emitOpError()
+             << "weight has " << outC << " output channels, not divisible by "
+             << groups << " groups";
   }
   llvm::SmallVector<int64_t, 2> s, p, d;
   bool same = false;
@@ -151,8 +148,8 @@ LogicalResult irc::inferLinear(Operation *op,
     return unknownShape(op, results, input.getDType());
   int64_t in = input.getShape().back(), wIn = weight.getShape().back();
   if (isStatic(in) && isStatic(wIn) && in != wIn)
-    return op->emitOpError() << "input has " << in
-                             << " features but the weight expects " << wIn;
+    return op->emitOpError()
+           << "input has " << in << " features but the weight expects " << wIn;
   auto shape = llvm::to_vector<4>(input.getShape().drop_back());
   if (weight.getRank() == 2)
     shape.push_back(weight.getShape()[0]);
@@ -167,8 +164,8 @@ LogicalResult irc::inferMatmul(Operation *op,
   if (!a.hasRank() || !b.hasRank())
     return unknownShape(op, results, dt);
   if (a.getRank() == 0 || b.getRank() == 0)
-    return op->emitOpError() << "operands must be at least 1-D, got " << a
-                             << " and " << b;
+    return op->emitOpError()
+           << "operands must be at least 1-D, got " << a << " and " << b;
   // Promote vectors to matrices, multiply, then drop the added dims.
   auto sa = llvm::to_vector<4>(a.getShape());
   auto sb = llvm::to_vector<4>(b.getShape());
@@ -179,8 +176,8 @@ LogicalResult irc::inferMatmul(Operation *op,
     sb.push_back(1);
   int64_t k1 = sa.back(), k2 = sb[sb.size() - 2];
   if (isStatic(k1) && isStatic(k2) && k1 != k2)
-    return op->emitOpError() << "contracting dims differ: " << a << " and "
-                             << b;
+    return op->emitOpError()
+           << "contracting dims differ: " << a << " and " << b;
   llvm::ArrayRef<int64_t> batchA = llvm::ArrayRef<int64_t>(sa).drop_back(2);
   llvm::ArrayRef<int64_t> batchB = llvm::ArrayRef<int64_t>(sb).drop_back(2);
   unsigned batchRank = std::max(batchA.size(), batchB.size());
@@ -192,8 +189,8 @@ LogicalResult irc::inferMatmul(Operation *op,
     };
     int64_t x = dim(batchA), y = dim(batchB);
     if (isStatic(x) && isStatic(y) && x != y && x != 1 && y != 1)
-      return op->emitOpError() << "batch dims do not broadcast: " << a
-                               << " and " << b;
+      return op->emitOpError()
+             << "batch dims do not broadcast: " << a << " and " << b;
     shape.push_back(x == 1 ? y : (y == 1 || !isStatic(y)) ? x : y);
   }
   if (!vecA)

@@ -54,8 +54,7 @@ LogicalResult irc::inferSoftmax(Operation *op,
   int64_t dim;
   if (a.hasRank() && matchConstantInt(op->getOperand(1), dim) &&
       !normalizeDim(dim, std::max<int64_t>(a.getRank(), 1)))
-    return op->emitOpError()
-           << "dim " << dim << " is out of range for " << a;
+    return op->emitOpError() << "dim " << dim << " is out of range for " << a;
   // An explicit dtype operand changes the result dtype.
   Context &ctx = op->getContext();
   if (!op->getOperand(2)->getType().isNone())

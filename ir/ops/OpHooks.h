@@ -25,15 +25,13 @@ LogicalResult verifyListUnpack(Operation *op);
 LogicalResult verifyTupleConstruct(Operation *op);
 LogicalResult verifyTupleUnpack(Operation *op);
 LogicalResult verifyTupleIndex(Operation *op);
-LogicalResult foldTupleUnpack(Operation *op,
-                              llvm::ArrayRef<Attribute> operands,
+LogicalResult foldTupleUnpack(Operation *op, llvm::ArrayRef<Attribute> operands,
                               llvm::SmallVectorImpl<OpFoldResult> &results);
 LogicalResult foldTupleIndex(Operation *op, llvm::ArrayRef<Attribute> operands,
                              llvm::SmallVectorImpl<OpFoldResult> &results);
 
 // Scalar.cpp
-LogicalResult foldScalarArith(Operation *op,
-                              llvm::ArrayRef<Attribute> operands,
+LogicalResult foldScalarArith(Operation *op, llvm::ArrayRef<Attribute> operands,
                               llvm::SmallVectorImpl<OpFoldResult> &results);
 LogicalResult foldScalarCompare(Operation *op,
                                 llvm::ArrayRef<Attribute> operands,

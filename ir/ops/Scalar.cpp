@@ -25,7 +25,7 @@ static Value *foldIdentity(Operation *op, llvm::ArrayRef<Attribute> c) {
   };
   switch (op->getId()) {
   case OpId::AtenAddInt:
-    return isInt(1, 0) ? op->getOperand(0)
+    return isInt(1, 0)   ? op->getOperand(0)
            : isInt(0, 0) ? op->getOperand(1)
                          : nullptr;
   case OpId::AtenSubInt:

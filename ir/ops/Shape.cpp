@@ -27,8 +27,8 @@ LogicalResult irc::inferReshape(Operation *op,
     int64_t n = input.getNumElements();
     bool ok = inferred >= 0 ? known != 0 && n % known == 0 : n == known;
     if (!ok)
-      return op->emitOpError() << "cannot reshape " << input << " ("
-                               << n << " elements) into the requested shape";
+      return op->emitOpError() << "cannot reshape " << input << " (" << n
+                               << " elements) into the requested shape";
     if (inferred >= 0)
       shape[inferred] = n / known;
   } else if (inferred >= 0) {
@@ -51,8 +51,8 @@ LogicalResult irc::inferFlatten(Operation *op,
     return success();
   }
   if (!normalizeDim(start, rank) || !normalizeDim(end, rank) || start > end)
-    return op->emitOpError() << "invalid dims [" << start << ", " << end
-                             << "] for " << input;
+    return op->emitOpError()
+           << "invalid dims [" << start << ", " << end << "] for " << input;
   auto shape = llvm::to_vector<4>(input.getShape().take_front(start));
   int64_t flat = 1;
   for (int64_t i = start; i <= end; ++i) {
@@ -79,23 +79,23 @@ LogicalResult irc::inferCat(Operation *op,
       return unknownShape(op, results);
   int64_t rank = first.getRank();
   if (!normalizeDim(dim, rank))
-    return op->emitOpError() << "dim " << dim << " is out of range for "
-                             << first;
+    return op->emitOpError()
+           << "dim " << dim << " is out of range for " << first;
   auto shape = llvm::to_vector<4>(first.getShape());
   shape[dim] = 0;
   for (Value *v : list->getOperands()) {
     Type t = v->getType();
     if (t.getRank() != rank)
-      return op->emitOpError() << "tensors of different ranks: " << first
-                               << " and " << t;
+      return op->emitOpError()
+             << "tensors of different ranks: " << first << " and " << t;
     for (int64_t i = 0; i < rank; ++i) {
       int64_t d = t.getShape()[i];
       if (i == dim)
-        shape[i] = (isStatic(shape[i]) && isStatic(d)) ? shape[i] + d
-                                                       : kDynamic;
+        shape[i] =
+            (isStatic(shape[i]) && isStatic(d)) ? shape[i] + d : kDynamic;
       else if (isStatic(d) && isStatic(shape[i]) && d != shape[i])
-        return op->emitOpError() << "sizes differ outside dim " << dim
-                                 << ": " << first << " and " << t;
+        return op->emitOpError() << "sizes differ outside dim " << dim << ": "
+                                 << first << " and " << t;
       else if (!isStatic(shape[i]))
         shape[i] = d;
     }
