@@ -15,6 +15,7 @@
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/SourceMgr.h"
 #include <cmath>
 #include <cstring>
@@ -299,20 +300,17 @@ Type Parser::parseType() {
   if (kw == "tensor")
     return parseTensorType(start);
   consume();
-  if (kw == "i64")
-    return getIntType(ctx);
-  if (kw == "f64")
-    return getFloatType(ctx);
-  if (kw == "bool")
-    return getBoolType(ctx);
-  if (kw == "str")
-    return getStrType(ctx);
-  if (kw == "none")
-    return getNoneType(ctx);
-  if (kw == "device")
-    return getDeviceType(ctx);
-  if (kw == "any")
-    return getAnyType(ctx);
+  using SimpleType = Type (*)(Context &);
+  if (SimpleType get = llvm::StringSwitch<SimpleType>(kw)
+                           .Case("i64", getIntType)
+                           .Case("f64", getFloatType)
+                           .Case("bool", getBoolType)
+                           .Case("str", getStrType)
+                           .Case("none", getNoneType)
+                           .Case("device", getDeviceType)
+                           .Case("any", getAnyType)
+                           .Default(nullptr))
+    return get(ctx);
   if (kw == "list" || kw == "optional") {
     if (failed(expect(Token::Less, "'<'")))
       return Type();

@@ -97,18 +97,20 @@ LogicalResult irc::verifyReturn(Operation *op) {
 }
 
 /// The module holding `op`, or null.
-static Operation *getModule(Operation *op) {
-  return op->getParentOfType(OpId::Module);
+/// The symbol `name` of the module holding `op` if it is a `kind` op.
+static Operation *lookupSymbolOf(Operation *op, llvm::StringRef name,
+                                 OpId kind) {
+  Operation *module = op->getParentOfType(OpId::Module);
+  Operation *target = module ? lookupSymbol(module, name) : nullptr;
+  return target && target->is(kind) ? target : nullptr;
 }
 
 LogicalResult irc::verifyCall(Operation *op) {
   Attribute callee = op->getAttr("callee");
   if (!callee || !callee.is(Attribute::Kind::SymbolRef))
     return op->emitOpError() << "requires a 'callee' symbol attribute";
-  Operation *module = getModule(op);
-  Operation *target =
-      module ? lookupSymbol(module, callee.getString()) : nullptr;
-  if (!target || !target->is(OpId::Func))
+  Operation *target = lookupSymbolOf(op, callee.getString(), OpId::Func);
+  if (!target)
     return op->emitOpError()
            << "calls undefined function '@" << callee.getString() << "'";
   Type fnType = FuncOp(target).getFunctionType();
@@ -181,10 +183,9 @@ LogicalResult irc::verifyConstant(Operation *op) {
     return op->emitOpError() << "requires a 'value' attribute";
   Type type = op->getResult(0)->getType();
   if (value.is(Attribute::Kind::SymbolRef)) {
-    Operation *module = getModule(op);
     Operation *target =
-        module ? lookupSymbol(module, value.getString()) : nullptr;
-    if (!target || !target->is(OpId::ModuleConst))
+        lookupSymbolOf(op, value.getString(), OpId::ModuleConst);
+    if (!target)
       return op->emitOpError()
              << "refers to undefined constant '@" << value.getString() << "'";
     Type constType = target->getAttr("type").getTypeValue();
