@@ -945,21 +945,23 @@ LogicalResult Parser::resolveAll(llvm::ArrayRef<UseRef> uses,
 }
 
 LogicalResult Parser::define(const UseRef &name, Value *v) {
-  if (scope.count(name.name))
-    return emitError(name.loc, "redefinition of '%" + name.name + "'");
-  auto it = forwardRefs.find(name.name);
-  if (it != forwardRefs.end()) {
-    Operation *placeholder = it->second.placeholder;
-    Type used = placeholder->getResult(0)->getType();
-    if (used != v->getType())
-      return emitError(name.loc, "'%" + name.name + "' is defined with type '" +
-                                     v->getType().str() +
-                                     "' but was used as '" + used.str() + "'");
-    placeholder->getResult(0)->replaceAllUsesWith(v);
-    placeholder->destroy();
-    forwardRefs.erase(it);
+  if (!forwardRefs.empty()) {
+    auto it = forwardRefs.find(name.name);
+    if (it != forwardRefs.end()) {
+      Operation *placeholder = it->second.placeholder;
+      Type used = placeholder->getResult(0)->getType();
+      if (used != v->getType())
+        return emitError(name.loc,
+                         "'%" + name.name + "' is defined with type '" +
+                             v->getType().str() + "' but was used as '" +
+                             used.str() + "'");
+      placeholder->getResult(0)->replaceAllUsesWith(v);
+      placeholder->destroy();
+      forwardRefs.erase(it);
+    }
   }
-  scope[name.name] = v;
+  if (!scope.try_emplace(name.name, v).second)
+    return emitError(name.loc, "redefinition of '%" + name.name + "'");
   if (!llvm::all_of(name.name, llvm::isDigit))
     v->setNameHint(name.name);
   return success();

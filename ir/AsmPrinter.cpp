@@ -57,32 +57,44 @@ private:
   }
 
   StringRef name(Value *v) {
-    auto it = names.find(v);
-    if (it != names.end())
-      return it->second;
-    std::string hint;
-    for (char c : v->getNameHint())
-      hint += (llvm::isAlnum(c) || c == '_' || c == '.' || c == '$') ? c : '_';
-    bool numeric = !hint.empty() && llvm::all_of(hint, llvm::isDigit);
-    std::string chosen;
-    if (hint.empty() || numeric) {
-      do
-        chosen = std::to_string(nextId++);
-      while (used.count(chosen));
-    } else {
+    auto [it, inserted] = names.try_emplace(v);
+    if (inserted)
+      it->second = chooseName(v->getNameHint());
+    return it->second;
+  }
+
+  /// The hint if it is free (most values: no copy), else `hint_N`; a number
+  /// for values without a usable hint.
+  StringRef chooseName(StringRef hint) {
+    auto valid = [](char c) {
+      return llvm::isAlnum(c) || c == '_' || c == '.' || c == '$';
+    };
+    if (!llvm::all_of(hint, valid)) {
+      std::string clean;
+      for (char c : hint)
+        clean += valid(c) ? c : '_';
+      hint = saver.save(clean);
+    }
+    if (!hint.empty() && !llvm::all_of(hint, llvm::isDigit)) {
+      if (used.insert(hint).second)
+        return hint;
       // Continue from the last suffix tried for this hint, so that many
       // values with one hint are named in linear time.
-      chosen = hint;
-      if (used.count(chosen)) {
-        unsigned &k = nextSuffix[hint];
-        do
-          chosen = hint + "_" + std::to_string(++k);
-        while (used.count(chosen));
-      }
+      unsigned &k = nextSuffix[hint];
+      return saveUnused([&] { return (hint + "_" + llvm::Twine(++k)).str(); });
     }
-    StringRef saved = saver.save(chosen);
+    return saveUnused([&] { return std::to_string(nextId++); });
+  }
+
+  /// Saves and reserves the first name `next` gives that is not in use.
+  template <typename Fn> StringRef saveUnused(Fn next) {
+    std::string candidate;
+    do
+      candidate = next();
+    while (used.count(candidate));
+    StringRef saved = saver.save(candidate);
     used.insert(saved);
-    return names[v] = saved;
+    return saved;
   }
 
   void printValue(Value *v) { os << '%' << name(v); }

@@ -59,6 +59,11 @@ struct PipelineError {
   const char *error;
 };
 
+// Names the test cases by their pipeline (not by the struct's bytes).
+void PrintTo(const PipelineError &e, std::ostream *os) {
+  *os << '\'' << e.pipeline << '\'';
+}
+
 class PipelineErrors : public ::testing::TestWithParam<PipelineError> {};
 
 TEST_P(PipelineErrors, ReportsAndAddsNothing) {
