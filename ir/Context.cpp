@@ -6,8 +6,10 @@
 using namespace irc;
 
 Context::Context() : impl(std::make_unique<Impl>()) {
-  for (const OpInfo &info : getRegisteredOps())
+  for (const OpInfo &info : getRegisteredOps()) {
     impl->opsByName[info.name] = &info;
+    impl->registeredNames.push_back(OperationName{this, info.name, &info});
+  }
 }
 
 Context::~Context() {
@@ -24,6 +26,19 @@ const OpInfo *Context::lookupOp(llvm::StringRef name) const {
 
 const OpInfo &Context::getOpInfo(OpId id) const {
   return getRegisteredOps()[static_cast<unsigned>(id)];
+}
+
+const OperationName *Context::getOperationName(OpId id) {
+  return &impl->registeredNames[unsigned(id)];
+}
+
+const OperationName *Context::getOperationName(llvm::StringRef name) {
+  if (const OpInfo *info = lookupOp(name))
+    return getOperationName(info->id);
+  auto it = impl->unregisteredNames.try_emplace(name);
+  if (it.second)
+    it.first->second = OperationName{this, it.first->getKey(), nullptr};
+  return &it.first->second;
 }
 
 llvm::StringRef Context::intern(llvm::StringRef s) { return impl->copy(s); }

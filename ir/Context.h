@@ -14,6 +14,7 @@
 #include <memory>
 
 namespace irc {
+struct OperationName;
 
 class Context {
 public:
@@ -28,6 +29,9 @@ public:
   /// The registered op with this name, or null.
   const OpInfo *lookupOp(llvm::StringRef name) const;
   const OpInfo &getOpInfo(OpId id) const;
+  /// The shared name record of an op (registered or not).
+  const OperationName *getOperationName(llvm::StringRef name);
+  const OperationName *getOperationName(OpId id);
 
   /// Unregistered ops are rejected by the parser and verifier unless allowed
   /// (irc-opt --allow-unregistered-ops), which is useful in tests.

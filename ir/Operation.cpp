@@ -4,6 +4,7 @@
 #include "ir/Block.h"
 #include "ir/Context.h"
 #include "ir/Region.h"
+#include "ir/detail/Storage.h"
 #include <algorithm>
 
 using namespace irc;
@@ -88,9 +89,8 @@ void Value::replaceUsesWithIf(Value *v,
 // Operation
 //===----------------------------------------------------------------------===//
 
-Operation::Operation(Context &ctx, Location loc, StringRef name,
-                     const OpInfo *info)
-    : ctx(&ctx), loc(loc), name(name), info(info) {}
+Operation::Operation(const OperationName *opName, Location loc)
+    : opName(opName), loc(loc) {}
 
 Operation::~Operation() {
   assert(!parent && "deleting an operation that is still in a block");
@@ -122,12 +122,12 @@ Operation *Operation::create(Context &ctx, Location loc, StringRef name,
                              ArrayRef<Value *> operands,
                              ArrayRef<NamedAttribute> attrs,
                              unsigned numRegions) {
-  return createImpl(ctx, loc, name, ctx.lookupOp(name), resultTypes, operands,
+  return createImpl(ctx.getOperationName(name), loc, resultTypes, operands,
                     attrs, numRegions);
 }
 
-Operation *Operation::createImpl(Context &ctx, Location loc, StringRef name,
-                                 const OpInfo *info, ArrayRef<Type> resultTypes,
+Operation *Operation::createImpl(const OperationName *opName, Location loc,
+                                 ArrayRef<Type> resultTypes,
                                  ArrayRef<Value *> operands,
                                  ArrayRef<NamedAttribute> attrs,
                                  unsigned numRegions) {
@@ -138,8 +138,7 @@ Operation *Operation::createImpl(Context &ctx, Location loc, StringRef name,
   void *mem =
       ::operator new(sizeof(Operation) + sizeof(OpResult) * resultTypes.size() +
                      sizeof(OpOperand) * operands.size());
-  auto *op =
-      new (mem) Operation(ctx, loc, info ? info->name : ctx.intern(name), info);
+  auto *op = new (mem) Operation(opName, loc);
   op->numResults = resultTypes.size();
   OpResult *results = op->resultsBegin();
   for (unsigned i = 0; i < resultTypes.size(); ++i)
@@ -149,8 +148,20 @@ Operation *Operation::createImpl(Context &ctx, Location loc, StringRef name,
   op->operandsInline = true;
   for (unsigned i = 0; i < operands.size(); ++i)
     new (&op->operands[i]) OpOperand(op, operands[i]);
-  for (const NamedAttribute &a : attrs)
-    op->setAttr(a.name, a.value);
+  if (!attrs.empty()) {
+    // Sort by name; a later entry for a name wins.
+    llvm::SmallVector<NamedAttribute, 4> sorted;
+    for (const NamedAttribute &a : attrs) {
+      auto it = llvm::lower_bound(
+          sorted, a.name,
+          [](const NamedAttribute &x, StringRef n) { return x.name < n; });
+      if (it != sorted.end() && it->name == a.name)
+        it->value = a.value;
+      else
+        sorted.insert(it, NamedAttribute{opName->ctx->intern(a.name), a.value});
+    }
+    op->storeAttrs(sorted);
+  }
   for (unsigned i = 0; i < numRegions; ++i)
     op->regions.push_back(std::make_unique<Region>(op));
   return op;
@@ -160,9 +171,8 @@ Operation *Operation::create(Context &ctx, Location loc, OpId id,
                              ArrayRef<Type> resultTypes,
                              ArrayRef<Value *> operands,
                              ArrayRef<NamedAttribute> attrs) {
-  const OpInfo &info = ctx.getOpInfo(id);
-  return createImpl(ctx, loc, info.name, &info, resultTypes, operands, attrs,
-                    info.numRegions);
+  return createImpl(ctx.getOperationName(id), loc, resultTypes, operands, attrs,
+                    ctx.getOpInfo(id).numRegions);
 }
 
 void Operation::destroy() {
@@ -239,27 +249,37 @@ bool Operation::use_empty() const {
 }
 
 Attribute Operation::getAttr(StringRef name) const {
-  for (const NamedAttribute &a : attrs)
+  for (const NamedAttribute &a : getAttrs())
     if (a.name == name)
       return a.value;
   return Attribute();
 }
 
+void Operation::storeAttrs(ArrayRef<NamedAttribute> sorted) {
+  ArrayRef<NamedAttribute> stored = getContext().getImpl().copy(sorted);
+  attrs = stored.data();
+  numAttrs = stored.size();
+}
+
 void Operation::setAttr(StringRef name, Attribute value) {
-  auto it =
-      llvm::lower_bound(attrs, name, [](const NamedAttribute &a, StringRef n) {
-        return a.name < n;
-      });
-  if (it != attrs.end() && it->name == name) {
+  llvm::SmallVector<NamedAttribute, 4> updated(getAttrs().begin(),
+                                               getAttrs().end());
+  auto it = llvm::lower_bound(
+      updated, name,
+      [](const NamedAttribute &a, StringRef n) { return a.name < n; });
+  if (it != updated.end() && it->name == name)
     it->value = value;
-    return;
-  }
-  attrs.insert(it, NamedAttribute{ctx->intern(name), value});
+  else
+    updated.insert(it, NamedAttribute{getContext().intern(name), value});
+  storeAttrs(updated);
 }
 
 void Operation::removeAttr(StringRef name) {
-  llvm::erase_if(attrs,
+  llvm::SmallVector<NamedAttribute, 4> updated(getAttrs().begin(),
+                                               getAttrs().end());
+  llvm::erase_if(updated,
                  [&](const NamedAttribute &a) { return a.name == name; });
+  storeAttrs(updated);
 }
 
 bool Operation::isBeforeInBlock(const Operation *other) const {
@@ -313,8 +333,8 @@ Operation *Operation::clone(IRMapping &map) const {
   llvm::SmallVector<Type, 2> types;
   for (unsigned i = 0; i < numResults; ++i)
     types.push_back(getResult(i)->getType());
-  Operation *op = createImpl(*ctx, loc, name, info, types, newOperands, attrs,
-                             regions.size());
+  Operation *op =
+      createImpl(opName, loc, types, newOperands, getAttrs(), regions.size());
   for (unsigned i = 0; i < numResults; ++i) {
     op->getResult(i)->shareNameHint(*getResult(i));
     map.map(getResult(i), op->getResult(i));
@@ -330,18 +350,18 @@ Operation *Operation::clone() const {
 }
 
 InFlightDiagnostic Operation::emitError() const {
-  return InFlightDiagnostic(*ctx, loc, Severity::Error);
+  return InFlightDiagnostic(getContext(), loc, Severity::Error);
 }
 InFlightDiagnostic Operation::emitOpError() const {
   InFlightDiagnostic d = emitError();
-  d << '\'' << name << "' op ";
+  d << '\'' << getName() << "' op ";
   return d;
 }
 InFlightDiagnostic Operation::emitWarning() const {
-  return InFlightDiagnostic(*ctx, loc, Severity::Warning);
+  return InFlightDiagnostic(getContext(), loc, Severity::Warning);
 }
 InFlightDiagnostic Operation::emitRemark() const {
-  return InFlightDiagnostic(*ctx, loc, Severity::Remark);
+  return InFlightDiagnostic(getContext(), loc, Severity::Remark);
 }
 
 void Operation::print(llvm::raw_ostream &os) const { printOp(this, os); }

@@ -22,6 +22,14 @@ namespace irc {
 class Block;
 class Region;
 
+/// An op name with its table entry (null when unregistered) and context;
+/// one per name in a context, shared by every op of that name.
+struct OperationName {
+  Context *ctx;
+  llvm::StringRef name;
+  const OpInfo *info;
+};
+
 /// Maps values (and blocks) of cloned IR to their copies.
 class IRMapping {
 public:
@@ -77,13 +85,13 @@ public:
   /// Unlinks from the parent block without deleting.
   void remove();
 
-  Context &getContext() const { return *ctx; }
-  llvm::StringRef getName() const { return name; }
-  OpId getId() const { return info ? info->id : OpId::Unregistered; }
+  Context &getContext() const { return *opName->ctx; }
+  llvm::StringRef getName() const { return opName->name; }
+  OpId getId() const { return info() ? info()->id : OpId::Unregistered; }
   bool is(OpId id) const { return getId() == id; }
-  const OpInfo *getInfo() const { return info; }
-  bool isRegistered() const { return info != nullptr; }
-  bool hasTrait(OpTrait t) const { return info && info->hasTrait(t); }
+  const OpInfo *getInfo() const { return info(); }
+  bool isRegistered() const { return info() != nullptr; }
+  bool hasTrait(OpTrait t) const { return info() && info()->hasTrait(t); }
   /// True when the op and everything nested in it has no side effects.
   bool isSideEffectFree() const;
 
@@ -116,7 +124,7 @@ public:
   bool use_empty() const;
 
   // Attributes, kept sorted by name.
-  llvm::ArrayRef<NamedAttribute> getAttrs() const { return attrs; }
+  llvm::ArrayRef<NamedAttribute> getAttrs() const { return {attrs, numAttrs}; }
   Attribute getAttr(llvm::StringRef name) const;
   void setAttr(llvm::StringRef name, Attribute value);
   void removeAttr(llvm::StringRef name);
@@ -156,21 +164,21 @@ public:
   void print(llvm::raw_ostream &os) const;
 
 private:
-  Operation(Context &ctx, Location loc, llvm::StringRef name,
-            const OpInfo *info);
+  Operation(const OperationName *opName, Location loc);
   ~Operation();
-  static Operation *createImpl(Context &ctx, Location loc, llvm::StringRef name,
-                               const OpInfo *info,
+  const OpInfo *info() const { return opName->info; }
+  /// Sets the attributes to `sorted` (sorted by name, unique), stored in the
+  /// context: ops keep a pointer, not a vector.
+  void storeAttrs(llvm::ArrayRef<NamedAttribute> sorted);
+  static Operation *createImpl(const OperationName *opName, Location loc,
                                llvm::ArrayRef<Type> resultTypes,
                                llvm::ArrayRef<Value *> operands,
                                llvm::ArrayRef<NamedAttribute> attrs,
                                unsigned numRegions);
 
   friend class Block;
-  Context *ctx;
+  const OperationName *opName;
   Location loc;
-  llvm::StringRef name;
-  const OpInfo *info;
   Block *parent = nullptr;
   /// Position in the parent block, valid while the block's order is.
   mutable unsigned orderIndex = 0;
@@ -183,10 +191,11 @@ private:
     return reinterpret_cast<OpResult *>(const_cast<Operation *>(this) + 1);
   }
   OpOperand *operands = nullptr;
+  const NamedAttribute *attrs = nullptr;
   unsigned numResults = 0;
   unsigned numOperands = 0;
+  unsigned numAttrs = 0;
   bool operandsInline = false;
-  llvm::SmallVector<NamedAttribute, 1> attrs;
   llvm::SmallVector<std::unique_ptr<Region>, 0> regions;
 };
 

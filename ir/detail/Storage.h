@@ -10,6 +10,7 @@
 #include "ir/Attributes.h"
 #include "ir/Context.h"
 #include "ir/Location.h"
+#include "ir/Operation.h"
 #include "ir/Types.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/FoldingSet.h"
@@ -64,6 +65,9 @@ struct Context::Impl {
   llvm::FoldingSet<LocationStorage> locations;
   llvm::StringMap<char, llvm::BumpPtrAllocator &> strings{allocator};
   llvm::StringMap<const OpInfo *> opsByName;
+  /// Name records: registered ops by OpId, others by name.
+  std::vector<OperationName> registeredNames;
+  llvm::StringMap<OperationName> unregisteredNames;
   DiagnosticEngine diagEngine;
   WeightStore weightStore;
 
