@@ -168,7 +168,8 @@ private:
   ~Operation();
   const OpInfo *info() const { return opName->info; }
   /// Sets the attributes to `sorted` (sorted by name, unique), stored in the
-  /// context: ops keep a pointer, not a vector.
+  /// context: ops keep a pointer, not a vector. Replaced arrays are freed
+  /// with the context (attributes rarely change after an op is made).
   void storeAttrs(llvm::ArrayRef<NamedAttribute> sorted);
   static Operation *createImpl(const OperationName *opName, Location loc,
                                llvm::ArrayRef<Type> resultTypes,
