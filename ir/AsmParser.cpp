@@ -11,6 +11,7 @@
 #include "ir/AsmParser.h"
 #include "ir/Builder.h"
 #include "ir/Verifier.h"
+#include "ir/detail/HashedString.h"
 #include "ir/detail/Lexer.h"
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
@@ -266,7 +267,7 @@ private:
   } lineCursor{buffer.begin(), buffer.begin()};
 
   /// Names in scope; the keys point into the source buffer.
-  llvm::DenseMap<StringRef, Value *> scope;
+  llvm::DenseMap<HashedString, Value *, HashedStringInfo> scope;
   struct ForwardRef {
     Operation *placeholder;
     SMLoc firstUse;

@@ -9,6 +9,7 @@
 #include "ir/AsmPrinter.h"
 #include "ir/Module.h"
 #include "ir/detail/AttrPrinting.h"
+#include "ir/detail/HashedString.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
@@ -91,7 +92,7 @@ private:
     std::string candidate;
     do
       candidate = next();
-    while (used.count(candidate));
+    while (used.count(llvm::StringRef(candidate)));
     StringRef saved = saver.save(candidate);
     used.insert(saved);
     return saved;
@@ -406,7 +407,7 @@ private:
   llvm::BumpPtrAllocator allocator;
   llvm::StringSaver saver{allocator};
   llvm::DenseMap<Value *, StringRef> names;
-  llvm::DenseSet<StringRef> used;
+  llvm::DenseSet<HashedString, HashedStringInfo> used;
   llvm::StringMap<unsigned> nextSuffix;
   unsigned nextId = 0, blockId = 0;
   llvm::SetVector<StringRef> blobs;

@@ -29,38 +29,54 @@ llvm::SmallVector<Value *, 4> canonicalOperands(Operation *op) {
   return operands;
 }
 
-struct OpKey : llvm::DenseMapInfo<Operation *> {
-  static unsigned getHashValue(const Operation *cop) {
-    auto *op = const_cast<Operation *>(cop);
-    llvm::hash_code h = llvm::hash_value(op->getName().data());
-    for (Value *v : canonicalOperands(op))
-      h = llvm::hash_combine(h, v);
-    for (const NamedAttribute &a : op->getAttrs())
-      h = llvm::hash_combine(h, a.name.data(), a.value.getImpl());
-    for (Value *r : op->getResults())
-      h = llvm::hash_combine(h, r->getType().getImpl());
-    return h;
-  }
-  static bool isEqual(const Operation *a, const Operation *b) {
-    if (a == b)
+unsigned hashOp(Operation *op) {
+  llvm::hash_code h = llvm::hash_value(op->getName().data());
+  for (Value *v : canonicalOperands(op))
+    h = llvm::hash_combine(h, v);
+  for (const NamedAttribute &a : op->getAttrs())
+    h = llvm::hash_combine(h, a.name.data(), a.value.getImpl());
+  for (Value *r : op->getResults())
+    h = llvm::hash_combine(h, r->getType().getImpl());
+  return h;
+}
+
+/// True when `x` and `y` compute the same value.
+bool isSameComputation(Operation *x, Operation *y) {
+  if (x->getName().data() != y->getName().data() ||
+      x->getNumResults() != y->getNumResults() ||
+      canonicalOperands(x) != canonicalOperands(y) ||
+      x->getAttrs().size() != y->getAttrs().size())
+    return false;
+  for (unsigned i = 0; i < x->getAttrs().size(); ++i)
+    if (x->getAttrs()[i].name != y->getAttrs()[i].name ||
+        x->getAttrs()[i].value != y->getAttrs()[i].value)
+      return false;
+  for (unsigned i = 0; i < x->getNumResults(); ++i)
+    if (x->getResult(i)->getType() != y->getResult(i)->getType())
+      return false;
+  return true;
+}
+
+/// An op with its hash, so that probing and rehashing the table compare
+/// hashes instead of reading other ops (cache misses on large functions).
+struct HashedOp {
+  Operation *op;
+  unsigned hash;
+};
+
+struct HashedOpInfo {
+  using PtrInfo = llvm::DenseMapInfo<Operation *>;
+  static HashedOp getEmptyKey() { return {PtrInfo::getEmptyKey(), 0}; }
+  static HashedOp getTombstoneKey() { return {PtrInfo::getTombstoneKey(), 0}; }
+  static unsigned getHashValue(const HashedOp &k) { return k.hash; }
+  static bool isEqual(const HashedOp &a, const HashedOp &b) {
+    if (a.op == b.op)
       return true;
-    if (a == getEmptyKey() || a == getTombstoneKey() || b == getEmptyKey() ||
-        b == getTombstoneKey())
-      return false;
-    auto *x = const_cast<Operation *>(a), *y = const_cast<Operation *>(b);
-    if (x->getName().data() != y->getName().data() ||
-        x->getNumResults() != y->getNumResults() ||
-        canonicalOperands(x) != canonicalOperands(y) ||
-        x->getAttrs().size() != y->getAttrs().size())
-      return false;
-    for (unsigned i = 0; i < x->getAttrs().size(); ++i)
-      if (x->getAttrs()[i].name != y->getAttrs()[i].name ||
-          x->getAttrs()[i].value != y->getAttrs()[i].value)
-        return false;
-    for (unsigned i = 0; i < x->getNumResults(); ++i)
-      if (x->getResult(i)->getType() != y->getResult(i)->getType())
-        return false;
-    return true;
+    auto special = [](Operation *op) {
+      return op == PtrInfo::getEmptyKey() || op == PtrInfo::getTombstoneKey();
+    };
+    return a.hash == b.hash && !special(a.op) && !special(b.op) &&
+           isSameComputation(a.op, b.op);
   }
 };
 
@@ -98,10 +114,9 @@ public:
 private:
   // Entries come from a recycling bump allocator, not one malloc each.
   using Allocator = llvm::RecyclingAllocator<
-      llvm::BumpPtrAllocator,
-      llvm::ScopedHashTableVal<Operation *, Operation *>>;
+      llvm::BumpPtrAllocator, llvm::ScopedHashTableVal<HashedOp, Operation *>>;
   using ScopedTable =
-      llvm::ScopedHashTable<Operation *, Operation *, OpKey, Allocator>;
+      llvm::ScopedHashTable<HashedOp, Operation *, HashedOpInfo, Allocator>;
 
   bool isCandidate(Operation *op) const {
     if (!op->hasTrait(Pure) || op->getNumRegions() || !op->getNumResults())
@@ -114,7 +129,7 @@ private:
   }
 
   void simplifyBlock(Block &block, ScopedTable &table) {
-    llvm::ScopedHashTableScope<Operation *, Operation *, OpKey, Allocator>
+    llvm::ScopedHashTableScope<HashedOp, Operation *, HashedOpInfo, Allocator>
         scope(table);
     for (Operation &op : llvm::make_early_inc_range(block)) {
       for (unsigned i = 0; i < op.getNumRegions(); ++i)
@@ -122,14 +137,15 @@ private:
           simplifyBlock(nested, table);
       if (!isCandidate(&op))
         continue;
-      if (Operation *existing = table.lookup(&op)) {
+      HashedOp key{&op, hashOp(&op)};
+      if (Operation *existing = table.lookup(key)) {
         for (unsigned i = 0; i < op.getNumResults(); ++i)
           op.getResult(i)->replaceAllUsesWith(existing->getResult(i));
         op.erase();
         ++numCSE;
         continue;
       }
-      table.insert(&op, &op);
+      table.insert(key, &op);
     }
   }
 
