@@ -50,9 +50,20 @@ static AttributeStorage keyOf(Attribute::Kind kind) {
 }
 
 Attribute irc::getIntAttr(Context &ctx, int64_t v) {
-  auto key = keyOf(Attribute::Kind::Int);
-  key.intValue = v;
-  return get(ctx, key);
+  // DenseMap reserves two keys; those two values take the general path.
+  using Info = llvm::DenseMapInfo<int64_t>;
+  if (v == Info::getEmptyKey() || v == Info::getTombstoneKey()) {
+    auto key = keyOf(Attribute::Kind::Int);
+    key.intValue = v;
+    return get(ctx, key);
+  }
+  const AttributeStorage *&slot = ctx.getImpl().intAttributes[v];
+  if (!slot) {
+    auto key = keyOf(Attribute::Kind::Int);
+    key.intValue = v;
+    slot = get(ctx, key).getImpl();
+  }
+  return Attribute(slot);
 }
 Attribute irc::getFloatAttr(Context &ctx, double v) {
   auto key = keyOf(Attribute::Kind::Float);

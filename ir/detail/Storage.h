@@ -62,6 +62,9 @@ struct Context::Impl {
   /// i64, f64, bool, ... by kind: the parser asks for them for every op.
   const TypeStorage *simpleTypes[unsigned(Type::Kind::Function) + 1] = {};
   llvm::FoldingSet<AttributeStorage> attributes;
+  /// Int attributes by value: one per int constant, looked up without
+  /// reading FoldingSet nodes.
+  llvm::DenseMap<int64_t, const AttributeStorage *> intAttributes;
   llvm::FoldingSet<LocationStorage> locations;
   llvm::StringMap<char, llvm::BumpPtrAllocator &> strings{allocator};
   llvm::StringMap<const OpInfo *> opsByName;
