@@ -50,21 +50,26 @@ static AttributeStorage keyOf(Attribute::Kind kind) {
 }
 
 Attribute irc::getIntAttr(Context &ctx, int64_t v) {
-  // DenseMap reserves two keys; those two values take the general path.
+  // The value map is the uniquer of ints (no FoldingSet node walk); the two
+  // keys DenseMap reserves take the general path.
   using Info = llvm::DenseMapInfo<int64_t>;
   if (v == Info::getEmptyKey() || v == Info::getTombstoneKey()) {
     auto key = keyOf(Attribute::Kind::Int);
     key.intValue = v;
     return get(ctx, key);
   }
-  const AttributeStorage *&slot = ctx.getImpl().intAttributes[v];
+  auto &impl = ctx.getImpl();
+  const AttributeStorage *&slot = impl.intAttributes[v];
   if (!slot) {
-    auto key = keyOf(Attribute::Kind::Int);
-    key.intValue = v;
-    slot = get(ctx, key).getImpl();
+    auto *node = new (impl.allocator.Allocate<AttributeStorage>())
+        AttributeStorage(keyOf(Attribute::Kind::Int));
+    node->ctx = &ctx;
+    node->intValue = v;
+    slot = node;
   }
   return Attribute(slot);
 }
+
 Attribute irc::getFloatAttr(Context &ctx, double v) {
   auto key = keyOf(Attribute::Kind::Float);
   key.floatValue = v;
