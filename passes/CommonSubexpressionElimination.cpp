@@ -113,8 +113,9 @@ public:
 
 private:
   // Entries come from a recycling bump allocator, not one malloc each.
-  using Allocator = llvm::RecyclingAllocator<
-      llvm::BumpPtrAllocator, llvm::ScopedHashTableVal<HashedOp, Operation *>>;
+  using Allocator =
+      llvm::RecyclingAllocator<llvm::BumpPtrAllocator,
+                               llvm::ScopedHashTableVal<HashedOp, Operation *>>;
   using ScopedTable =
       llvm::ScopedHashTable<HashedOp, Operation *, HashedOpInfo, Allocator>;
 

@@ -27,9 +27,7 @@ struct HashedString {
 struct HashedStringInfo {
   using Info = llvm::DenseMapInfo<llvm::StringRef>;
   static HashedString getEmptyKey() { return {Info::getEmptyKey(), 0}; }
-  static HashedString getTombstoneKey() {
-    return {Info::getTombstoneKey(), 0};
-  }
+  static HashedString getTombstoneKey() { return {Info::getTombstoneKey(), 0}; }
   static unsigned getHashValue(const HashedString &k) { return k.hash; }
   static bool isEqual(const HashedString &a, const HashedString &b) {
     return a.hash == b.hash && Info::isEqual(a.str, b.str);
