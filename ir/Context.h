@@ -1,6 +1,6 @@
 //===- Context.h - Owner of uniqued IR objects ------------------*- C++ -*-===//
 //
-// The Context owns uniqued types, attributes and locations, interned
+// The Context owns uniqued types and attributes, locations, interned
 // strings, the op registry, the diagnostic engine and the weight store. IR
 // built in one context must not be mixed with another.
 //
