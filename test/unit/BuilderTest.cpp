@@ -3,22 +3,14 @@
 #include "ir/AsmPrinter.h"
 #include "ir/Module.h"
 #include "ir/Verifier.h"
+#include "test/unit/TestUtils.h"
 #include "gtest/gtest.h"
 
 using namespace irc;
 
 namespace {
 
-struct DiagCapture {
-  explicit DiagCapture(Context &ctx) : ctx(ctx) {
-    previous = ctx.getDiagEngine().setHandler(
-        [this](const Diagnostic &d) { diags.push_back(d); });
-  }
-  ~DiagCapture() { ctx.getDiagEngine().setHandler(previous); }
-  Context &ctx;
-  DiagnosticEngine::Handler previous;
-  std::vector<Diagnostic> diags;
-};
+using test::DiagCapture;
 
 /// A module with one function `@f(inputs...) -> ()` whose entry block ends
 /// in a `return`; the builder inserts before the return.

@@ -2,6 +2,7 @@
 #include "ir/AsmParser.h"
 #include "ir/AsmPrinter.h"
 #include "ir/Verifier.h"
+#include "test/unit/TestUtils.h"
 #include "llvm/Support/SourceMgr.h"
 #include "gtest/gtest.h"
 
@@ -9,16 +10,7 @@ using namespace irc;
 
 namespace {
 
-struct DiagCapture {
-  explicit DiagCapture(Context &ctx) : ctx(ctx) {
-    previous = ctx.getDiagEngine().setHandler(
-        [this](const Diagnostic &d) { diags.push_back(d); });
-  }
-  ~DiagCapture() { ctx.getDiagEngine().setHandler(previous); }
-  Context &ctx;
-  DiagnosticEngine::Handler previous;
-  std::vector<Diagnostic> diags;
-};
+using test::DiagCapture;
 
 std::string print(const Module &m, const PrintOptions &opts = {}) {
   std::string s;

@@ -2,6 +2,7 @@
 #include "passes/PassManager.h"
 #include "ir/AsmParser.h"
 #include "ir/AsmPrinter.h"
+#include "test/unit/TestUtils.h"
 #include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
 
@@ -9,16 +10,7 @@ using namespace irc;
 
 namespace {
 
-struct DiagCapture {
-  explicit DiagCapture(Context &ctx) : ctx(ctx) {
-    previous = ctx.getDiagEngine().setHandler(
-        [this](const Diagnostic &d) { diags.push_back(d); });
-  }
-  ~DiagCapture() { ctx.getDiagEngine().setHandler(previous); }
-  Context &ctx;
-  DiagnosticEngine::Handler previous;
-  std::vector<Diagnostic> diags;
-};
+using test::DiagCapture;
 
 std::vector<std::string> passNames(const PassManager &pm) {
   std::vector<std::string> names;

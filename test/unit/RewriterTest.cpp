@@ -2,6 +2,7 @@
 #include "ir/Rewriter.h"
 #include "ir/AsmParser.h"
 #include "ir/Verifier.h"
+#include "test/unit/TestUtils.h"
 #include "gtest/gtest.h"
 
 using namespace irc;
@@ -35,21 +36,7 @@ struct Recorder : RewriterListener {
 
 using Names = std::vector<std::string>;
 
-Value *lookup(Operation *root, llvm::StringRef name) {
-  Value *found = nullptr;
-  root->walkPreOrder([&](Operation *op) {
-    for (Value *r : op->getResults())
-      if (r->getNameHint() == name)
-        found = r;
-    for (unsigned i = 0; i < op->getNumRegions(); ++i)
-      for (Block &block : op->getRegion(i))
-        for (Value *a : block.getArguments())
-          if (a->getNameHint() == name)
-            found = a;
-  });
-  EXPECT_TRUE(found) << "no value %" << name.str();
-  return found;
-}
+using test::lookup;
 
 constexpr const char *kFunc = R"(
 func @f(%x: i64, %c: bool) -> i64 {

@@ -9,6 +9,7 @@
 #include "ir/Module.h"
 #include "ir/Rewriter.h"
 #include "ir/Verifier.h"
+#include "test/unit/TestUtils.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "gtest/gtest.h"
@@ -81,21 +82,7 @@ void expectExactUseLists(Operation *root, llvm::ArrayRef<Value *> extra = {}) {
 }
 
 /// Finds the value named `%name` in `root`.
-Value *lookup(Operation *root, llvm::StringRef name) {
-  Value *found = nullptr;
-  root->walkPreOrder([&](Operation *op) {
-    for (Value *r : op->getResults())
-      if (r->getNameHint() == name)
-        found = r;
-    for (unsigned i = 0; i < op->getNumRegions(); ++i)
-      for (Block &block : op->getRegion(i))
-        for (Value *a : block.getArguments())
-          if (a->getNameHint() == name)
-            found = a;
-  });
-  EXPECT_TRUE(found) << "no value %" << name.str();
-  return found;
-}
+using test::lookup;
 
 Operation *def(Operation *root, llvm::StringRef name) {
   Value *v = lookup(root, name);

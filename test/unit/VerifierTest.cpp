@@ -7,22 +7,14 @@
 #include "ir/Verifier.h"
 #include "ir/AsmParser.h"
 #include "ir/Builder.h"
+#include "test/unit/TestUtils.h"
 #include "gtest/gtest.h"
 
 using namespace irc;
 
 namespace {
 
-struct DiagCapture {
-  explicit DiagCapture(Context &ctx) : ctx(ctx) {
-    previous = ctx.getDiagEngine().setHandler(
-        [this](const Diagnostic &d) { diags.push_back(d); });
-  }
-  ~DiagCapture() { ctx.getDiagEngine().setHandler(previous); }
-  Context &ctx;
-  DiagnosticEngine::Handler previous;
-  std::vector<Diagnostic> diags;
-};
+using test::DiagCapture;
 
 constexpr const char *kFunc = R"(
 func @f(%x: i64, %c: bool, %t: tensor<2x3xf32>) -> i64 {

@@ -1,0 +1,44 @@
+//===- TestUtils.h - Helpers shared by the unit tests -----------*- C++ -*-===//
+#ifndef IRC_TEST_UNIT_TESTUTILS_H
+#define IRC_TEST_UNIT_TESTUTILS_H
+
+#include "ir/Block.h"
+#include "ir/Context.h"
+#include "ir/Region.h"
+#include "gtest/gtest.h"
+#include <vector>
+
+namespace irc::test {
+
+/// Collects the context's diagnostics while alive instead of printing them.
+struct DiagCapture {
+  explicit DiagCapture(Context &ctx) : ctx(ctx) {
+    previous = ctx.getDiagEngine().setHandler(
+        [this](const Diagnostic &d) { diags.push_back(d); });
+  }
+  ~DiagCapture() { ctx.getDiagEngine().setHandler(previous); }
+  Context &ctx;
+  DiagnosticEngine::Handler previous;
+  std::vector<Diagnostic> diags;
+};
+
+/// The value named `%name` (by name hint) anywhere under `root`.
+inline Value *lookup(Operation *root, llvm::StringRef name) {
+  Value *found = nullptr;
+  root->walkPreOrder([&](Operation *op) {
+    for (Value *r : op->getResults())
+      if (r->getNameHint() == name)
+        found = r;
+    for (unsigned i = 0; i < op->getNumRegions(); ++i)
+      for (Block &block : op->getRegion(i))
+        for (Value *a : block.getArguments())
+          if (a->getNameHint() == name)
+            found = a;
+  });
+  EXPECT_TRUE(found) << "no value %" << name.str();
+  return found;
+}
+
+} // namespace irc::test
+
+#endif
