@@ -25,7 +25,8 @@ public:
   virtual ~RewritePattern() = default;
   std::optional<OpId> getRoot() const { return root; }
   /// Rewrites `op` and returns success, or returns failure without touching
-  /// the IR.
+  /// the IR. A rewrite must make progress (the driver requeues what it
+  /// touches): a pattern that always succeeds makes the driver loop.
   virtual LogicalResult matchAndRewrite(Operation *op,
                                         Rewriter &rewriter) const = 0;
 
