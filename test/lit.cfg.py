@@ -17,3 +17,8 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%irc_src_root", config.irc_src_root))
 config.environment["PATH"] = os.path.pathsep.join(
     [config.irc_tools_dir, config.llvm_tools_dir, config.environment["PATH"]])
+
+# Benchmarks are built unless -DIRC_BUILD_BENCHMARKS=OFF; their smoke tests
+# need them.
+if os.path.exists(os.path.join(config.irc_tools_dir, "irc-bench-ir")):
+    config.available_features.add("benchmarks")
