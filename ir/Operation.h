@@ -1,8 +1,9 @@
 //===- Operation.h - The generic operation ----------------------*- C++ -*-===//
 //
 // An Operation has a name (`aten.conv2d`), operands, results, sorted named
-// attributes, regions and a location. Registered ops point at their OpInfo
-// table entry; unregistered ops (allowed only on request) keep just a name.
+// attributes, regions and a location. Every op points at the context's
+// OperationName record for its name, which holds the OpInfo table entry of
+// registered ops (unregistered ones, allowed only on request, have none).
 //
 //===----------------------------------------------------------------------===//
 #ifndef IRC_IR_OPERATION_H
