@@ -1166,9 +1166,6 @@ Operation *Parser::parseIfOp(SMLoc loc) {
   llvm::SmallVector<Type, 2> results;
   if (failed(parseUse(cond)))
     return nullptr;
-  Value *c = resolve(cond, getBoolType(ctx));
-  if (!c)
-    return nullptr;
   if (consumeIf(Token::Arrow) && failed(parseResultTypes(results)))
     return nullptr;
   PendingRegions regions;
@@ -1176,6 +1173,12 @@ Operation *Parser::parseIfOp(SMLoc loc) {
   regions.push_back(std::make_unique<Region>(nullptr));
   if (failed(parseRegion(*regions[0])) || failed(expectKeyword("else")) ||
       failed(parseRegion(*regions[1])))
+    return nullptr;
+  // Operands are resolved after the regions: a region may define a name
+  // used here, which would replace (and free) a forward reference made
+  // before it. The verifier then reports the use as not dominated.
+  Value *c = resolve(cond, getBoolType(ctx));
+  if (!c)
     return nullptr;
   return createOp(loc, "prim.if", results, {c}, {}, std::move(regions));
 }
@@ -1210,18 +1213,19 @@ Operation *Parser::parseLoopOp(SMLoc loc) {
                            llvm::Twine(results.size()) + " result types");
     return nullptr;
   }
+  for (unsigned i = 0; i < results.size(); ++i)
+    args[i + 1].type = results[i];
+  PendingRegions regions;
+  regions.push_back(std::make_unique<Region>(nullptr));
+  if (failed(parseRegion(*regions[0], args)))
+    return nullptr;
+  // After the region, as for prim.if.
   llvm::SmallVector<Value *, 4> operands;
   llvm::SmallVector<Type, 4> operandTypes{getIntType(ctx), getBoolType(ctx)};
   operandTypes.append(results.begin(), results.end());
   llvm::SmallVector<UseRef, 4> uses{trip, cond};
   uses.append(inits.begin(), inits.end());
   if (failed(resolveAll(uses, operandTypes, operands, typeLoc)))
-    return nullptr;
-  for (unsigned i = 0; i < results.size(); ++i)
-    args[i + 1].type = results[i];
-  PendingRegions regions;
-  regions.push_back(std::make_unique<Region>(nullptr));
-  if (failed(parseRegion(*regions[0], args)))
     return nullptr;
   return createOp(loc, "prim.loop", results, operands, {}, std::move(regions));
 }
