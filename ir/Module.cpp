@@ -92,6 +92,12 @@ SymbolTable::SymbolTable(Operation *module) {
       table.try_emplace(name, &child);
 }
 
+bool irc::hasInPlaceOps(Operation *root) {
+  bool found = false;
+  root->walk([&](Operation *op) { found |= op->hasTrait(InPlace); });
+  return found;
+}
+
 Attribute irc::getConstantValue(Value *v) {
   Operation *def = v->getDefiningOp();
   if (!def || !def->is(OpId::Constant))

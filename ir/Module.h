@@ -76,6 +76,11 @@ private:
   llvm::StringMap<Operation *> table;
 };
 
+/// True when an op under `root` writes a tensor or list in place
+/// (`aten.relu_`, `aten.append.t`): values there may change under an alias,
+/// so passes must not merge or forward them.
+bool hasInPlaceOps(Operation *root);
+
 /// If `v` is produced by a `constant` op, returns its value attribute.
 Attribute getConstantValue(Value *v);
 /// Matches an int constant.

@@ -125,10 +125,8 @@ public:
     for (Operation &func : module->getRegion(0).front()) {
       if (!func.is(OpId::Func))
         continue;
-      bool hasMutation = false;
-      func.walk([&](Operation *op) { hasMutation |= op->hasTrait(InPlace); });
-      GreedyRewriteStats stats =
-          applyPatternsGreedily(&func, hasMutation ? safe : all, config);
+      GreedyRewriteStats stats = applyPatternsGreedily(
+          &func, hasInPlaceOps(&func) ? safe : all, config);
       numFolded += stats.numFolded;
       numRewritten += stats.numRewritten;
       numErased += stats.numErased;

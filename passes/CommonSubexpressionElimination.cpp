@@ -102,8 +102,7 @@ public:
     for (Operation &func : module->getRegion(0).front()) {
       if (!func.is(OpId::Func))
         continue;
-      hasMutation = false;
-      func.walk([&](Operation *op) { hasMutation |= op->hasTrait(InPlace); });
+      hasMutation = hasInPlaceOps(&func);
       ScopedTable table;
       for (Block &block : func.getRegion(0))
         simplifyBlock(block, table);
