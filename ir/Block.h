@@ -53,8 +53,10 @@ private:
   friend class Region;
   friend class Operation;
   Region *parent = nullptr;
-  /// Whether the ops' orderIndex values are current.
-  mutable bool orderValid = false;
+  /// Whether the ops' orderIndex values are current. Indices are spaced
+  /// kOrderStride apart so that ops inserted later usually fit between.
+  static constexpr unsigned kOrderStride = 16;
+  mutable bool orderValid = true;
   llvm::SmallVector<std::unique_ptr<BlockArgument>, 2> arguments;
   OpList ops;
 };

@@ -44,11 +44,17 @@ public:
   /// cheaper for strings that are rarely equal, like value names).
   llvm::StringRef saveString(llvm::StringRef s);
 
+  /// How many ops with the InPlace trait are alive in this context. Lets
+  /// passes skip searching a function for mutation when there is none.
+  size_t getNumInPlaceOps() const { return numInPlaceOps; }
+
   struct Impl;
   Impl &getImpl() { return *impl; }
 
 private:
+  friend class Operation;
   std::unique_ptr<Impl> impl;
+  size_t numInPlaceOps = 0;
   bool allowUnregistered = false;
 };
 

@@ -93,6 +93,8 @@ SymbolTable::SymbolTable(Operation *module) {
 }
 
 bool irc::hasInPlaceOps(Operation *root) {
+  if (root->getContext().getNumInPlaceOps() == 0)
+    return false;
   bool found = false;
   root->walk([&](Operation *op) { found |= op->hasTrait(InPlace); });
   return found;

@@ -139,6 +139,8 @@ Operation *Operation::createImpl(const OperationName *opName, Location loc,
       ::operator new(sizeof(Operation) + sizeof(OpResult) * resultTypes.size() +
                      sizeof(OpOperand) * operands.size());
   auto *op = new (mem) Operation(opName, loc);
+  if (op->hasTrait(InPlace))
+    ++opName->ctx->numInPlaceOps;
   op->numResults = resultTypes.size();
   OpResult *results = op->resultsBegin();
   for (unsigned i = 0; i < resultTypes.size(); ++i)
@@ -178,6 +180,8 @@ Operation *Operation::create(Context &ctx, Location loc, OpId id,
 void Operation::destroy() {
   assert(!parent && "destroying an operation that is still in a block");
   dropAllReferences();
+  if (hasTrait(InPlace))
+    --opName->ctx->numInPlaceOps;
   this->~Operation();
   ::operator delete(this);
 }
@@ -286,8 +290,10 @@ bool Operation::isBeforeInBlock(const Operation *other) const {
   assert(parent && parent == other->parent && "ops in different blocks");
   if (!parent->orderValid) {
     unsigned i = 0;
-    for (Operation &op : parent->ops)
-      op.orderIndex = i++;
+    for (Operation &op : parent->ops) {
+      op.orderIndex = i;
+      i += Block::kOrderStride;
+    }
     parent->orderValid = true;
   }
   return orderIndex < other->orderIndex;
@@ -414,7 +420,18 @@ void Block::insert(iterator pos, Operation *op) {
   assert(!op->parent && "inserting an operation that is already in a block");
   op->parent = this;
   ops.insert(pos, *op);
-  orderValid = false;
+  if (!orderValid)
+    return;
+  // Keep the cached order when there is room for an index between the new
+  // op's neighbours: appending, as the parser and builders do, always fits.
+  iterator it(op);
+  int64_t lo = it == begin() ? -1 : int64_t(std::prev(it)->orderIndex);
+  int64_t hi = pos == end() ? lo + 2 * kOrderStride : int64_t(pos->orderIndex);
+  if (hi - lo < 2 || hi > int64_t(UINT32_MAX)) {
+    orderValid = false;
+    return;
+  }
+  op->orderIndex = unsigned(lo + (hi - lo) / 2);
 }
 
 Operation *Block::getTerminator() {

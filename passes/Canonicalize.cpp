@@ -121,7 +121,7 @@ public:
     all.push_back(std::make_unique<FoldTensorIdentity>());
     all.push_back(std::make_unique<FoldListAccess>());
     GreedyRewriteConfig config;
-    config.maxIterations = unsigned(maxIterations);
+    config.verifyFixpoint = verifyFixpoint;
     for (Operation &func : module->getRegion(0).front()) {
       if (!func.is(OpId::Func))
         continue;
@@ -130,13 +130,18 @@ public:
       numFolded += stats.numFolded;
       numRewritten += stats.numRewritten;
       numErased += stats.numErased;
+      if (!stats.converged)
+        return func.emitError() << "canonicalize did not reach a fixpoint in "
+                                   "one scan: a pattern changed IR that the "
+                                   "rewriter was not told about";
     }
     return success();
   }
 
 private:
-  IntOption maxIterations{*this, "max-iterations",
-                          "Rounds of the rewrite driver per function", 10};
+  BoolOption verifyFixpoint{
+      *this, "verify-fixpoint",
+      "Scan again and fail if that changes anything (a pattern bug)", false};
   Statistic numFolded{*this, "num-folded", "Operations folded"};
   Statistic numRewritten{*this, "num-rewritten", "Patterns applied"};
   Statistic numErased{*this, "num-erased", "Dead operations erased"};

@@ -1,5 +1,4 @@
-//===- DeadCodeElimination.cpp - dce
-//----------------------------------------===//
+//===- DeadCodeElimination.cpp - dce --------------------------------------===//
 //
 // Matches: ops whose results are all unused and that have no side effects
 // (NoSideEffects or Pure in the op table; prim.if and prim.loop when every
@@ -26,11 +25,11 @@ public:
 
 private:
   void eraseDeadOps(Block &block) {
-    // Erasing invalidates iterators to the op: walk a snapshot.
-    llvm::SmallVector<Operation *, 16> ops;
-    for (Operation &op : block)
-      ops.push_back(&op);
-    for (Operation *op : llvm::reverse(ops)) {
+    for (auto it = block.getOperations().rbegin(),
+              e = block.getOperations().rend();
+         it != e;) {
+      // Step past the op first: erasing it invalidates only its iterator.
+      Operation *op = &*it++;
       for (unsigned i = 0; i < op->getNumRegions(); ++i)
         for (Block &nested : op->getRegion(i))
           eraseDeadOps(nested);

@@ -56,6 +56,27 @@ public:
     int64_t value;
   };
 
+  /// A `true`/`false` option.
+  class BoolOption : public OptionBase {
+  public:
+    BoolOption(Pass &pass, llvm::StringRef name, llvm::StringRef description,
+               bool defaultValue)
+        : OptionBase(pass, name, description), value(defaultValue) {}
+    bool parse(llvm::StringRef s) override {
+      if (s != "true" && s != "false")
+        return false;
+      value = s == "true";
+      return true;
+    }
+    std::string getValueString() const override {
+      return value ? "true" : "false";
+    }
+    operator bool() const { return value; }
+
+  private:
+    bool value;
+  };
+
   /// A counter printed by --pass-statistics.
   class Statistic {
   public:

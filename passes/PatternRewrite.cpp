@@ -1,7 +1,7 @@
 //===- PatternRewrite.cpp - The greedy rewrite driver ---------------------===//
 #include "passes/PatternRewrite.h"
 #include "ir/Module.h"
-#include "llvm/ADT/DenseMap.h"
+#include <algorithm>
 
 using namespace irc;
 
@@ -50,28 +50,9 @@ public:
   GreedyRewriteStats run(Operation *root) {
     this->root = root;
     rewriter.deferErasure(&erased);
-    stats.converged = false;
-    for (unsigned iter = 0; iter < config.maxIterations; ++iter) {
-      // Queue so that the first op in the IR is processed first: operands
-      // fold before their users look at them.
-      std::vector<Operation *> ops;
-      for (unsigned i = 0; i < root->getNumRegions(); ++i)
-        for (Block &block : root->getRegion(i))
-          for (Operation &op : block)
-            op.walkPreOrder([&](Operation *nested) { ops.push_back(nested); });
-      worklist.assign(ops.rbegin(), ops.rend());
-      bool changed = false;
-      while (!worklist.empty()) {
-        Operation *op = worklist.back();
-        worklist.pop_back();
-        if (isAlive(op))
-          changed |= process(op);
-      }
-      if (!changed) {
-        stats.converged = true;
-        break;
-      }
-    }
+    scan();
+    if (config.verifyFixpoint && scan())
+      stats.converged = false;
     return stats;
   }
 
@@ -82,6 +63,28 @@ public:
   void notifyOpModified(Operation *op) override { worklist.push_back(op); }
 
 private:
+  /// Processes every op under the root and then the worklist; returns
+  /// whether anything changed.
+  bool scan() {
+    // Queue so that the first op in the IR is processed first: operands
+    // fold before their users look at them.
+    worklist.clear();
+    for (unsigned i = 0; i < root->getNumRegions(); ++i)
+      for (Block &block : root->getRegion(i))
+        for (Operation &op : block)
+          op.walkPreOrder(
+              [&](Operation *nested) { worklist.push_back(nested); });
+    std::reverse(worklist.begin(), worklist.end());
+    bool changed = false;
+    while (!worklist.empty()) {
+      Operation *op = worklist.back();
+      worklist.pop_back();
+      if (isAlive(op))
+        changed |= process(op);
+    }
+    return changed;
+  }
+
   /// False for an erased op or an op nested in one (erased ops are detached
   /// and kept until the driver ends).
   bool isAlive(Operation *op) const {

@@ -41,19 +41,26 @@ struct GreedyRewriteConfig {
   bool fold = true;
   /// Erase ops without side effects whose results are unused.
   bool eraseDeadOps = true;
-  /// Rounds over the whole region before giving up on reaching a fixpoint.
-  unsigned maxIterations = 10;
+  /// The driver scans the region once: its worklist then revisits every op
+  /// a change touches (ops the rewriter inserts or modifies, users of
+  /// replaced values, defining ops of an erased op's operands), which reaches
+  /// the fixpoint as long as patterns make their changes through the
+  /// rewriter and look only at an op and its operands' definitions. This
+  /// runs a second scan that must change nothing, to catch patterns that
+  /// break that contract (as LLVM's instcombine-verify-fixpoint does).
+  bool verifyFixpoint = false;
 };
 
 struct GreedyRewriteStats {
   unsigned numFolded = 0;
   unsigned numRewritten = 0;
   unsigned numErased = 0;
+  /// False when `verifyFixpoint` found a change after the first scan.
   bool converged = true;
 };
 
 /// Applies folders and `patterns` to every op nested in `root` (not `root`
-/// itself) until a fixpoint.
+/// itself) until the worklist is empty.
 GreedyRewriteStats
 applyPatternsGreedily(Operation *root, const PatternList &patterns,
                       const GreedyRewriteConfig &config = {});

@@ -87,6 +87,37 @@ TEST_F(BuilderFixture, InsertionPoints) {
   EXPECT_EQ(entry.back().getAttr("value"), getFloatAttr(ctx, 0.5));
 }
 
+TEST_F(BuilderFixture, BlockOrderStaysRightUnderInsertions) {
+  // isBeforeInBlock keeps cached indices across insertions while they fit
+  // between the neighbours' and renumbers when they do not: insert at the
+  // front, the end and repeatedly before one op (which exhausts the gap),
+  // asking after every insertion, and compare with the list positions.
+  makeFunc({});
+  Block &entry = func.getEntryBlock();
+  Operation *pinned = b.createIntConstant(loc, -1)->getDefiningOp();
+  for (int i = 0; i < 60; ++i) {
+    switch (i % 3) {
+    case 0:
+      b.setInsertionPoint(pinned);
+      break;
+    case 1:
+      b.setInsertionPointToStart(&entry);
+      break;
+    case 2:
+      b.setInsertionPointToEnd(&entry);
+      break;
+    }
+    b.createIntConstant(loc, i);
+    std::vector<Operation *> ops;
+    for (Operation &op : entry)
+      ops.push_back(&op);
+    for (size_t x = 0; x < ops.size(); x += 7)
+      for (size_t y = 0; y < ops.size(); y += 5)
+        ASSERT_EQ(ops[x]->isBeforeInBlock(ops[y]), x < y)
+            << "after insertion " << i << ": ops " << x << " and " << y;
+  }
+}
+
 TEST_F(BuilderFixture, CreateSetsTypesAttributesAndLocation) {
   makeFunc({});
   Value *c = b.createIntConstant(loc, 7);

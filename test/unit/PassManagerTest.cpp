@@ -83,20 +83,22 @@ INSTANTIATE_TEST_SUITE_P(
         PipelineError{"dce,unroll-constant-loops{max-trip-count=2",
                       "missing '}' after the options of "
                       "'unroll-constant-loops'"},
-        PipelineError{"canonicalize{max-iterations=2,cse",
+        PipelineError{"canonicalize{verify-fixpoint=true,cse",
                       "missing '}' after the options of 'canonicalize'"},
         PipelineError{"cse,,dce", "empty pass name"},
-        PipelineError{"cse,{max-iterations=1}", "empty pass name"},
-        PipelineError{"canonicalize{max-iterations}",
+        PipelineError{"cse,{verify-fixpoint=true}", "empty pass name"},
+        PipelineError{"canonicalize{verify-fixpoint=yes}",
+                      "invalid value 'yes' for option 'verify-fixpoint'"},
+        PipelineError{"canonicalize{verify-fixpoint}",
                       "expected key=value in the options of 'canonicalize'"},
         PipelineError{"cse}", "unknown pass 'cse}'"}));
 
-int64_t optionValue(const Pass &pass, llvm::StringRef name) {
+std::string optionValue(const Pass &pass, llvm::StringRef name) {
   for (Pass::OptionBase *opt : pass.getOptions())
     if (opt->name == name)
-      return std::stoll(opt->getValueString());
+      return opt->getValueString();
   ADD_FAILURE() << "no option " << name.str();
-  return -1;
+  return "";
 }
 
 uint64_t statistic(const Pass &pass, llvm::StringRef name) {
@@ -111,15 +113,16 @@ TEST(PassManager, OptionsAreParsed) {
   PassManager pm;
   ASSERT_EQ(pm.addPipeline("unroll-constant-loops{max-trip-count=2},"
                            "unroll-constant-loops,"
-                           "canonicalize{max-iterations=3}"),
+                           "canonicalize{verify-fixpoint=true},canonicalize"),
             "");
-  ASSERT_EQ(pm.getPasses().size(), 3u);
-  EXPECT_EQ(optionValue(*pm.getPasses()[0], "max-trip-count"), 2);
-  EXPECT_EQ(optionValue(*pm.getPasses()[1], "max-trip-count"), 16);
-  EXPECT_EQ(optionValue(*pm.getPasses()[2], "max-iterations"), 3);
+  ASSERT_EQ(pm.getPasses().size(), 4u);
+  EXPECT_EQ(optionValue(*pm.getPasses()[0], "max-trip-count"), "2");
+  EXPECT_EQ(optionValue(*pm.getPasses()[1], "max-trip-count"), "16");
+  EXPECT_EQ(optionValue(*pm.getPasses()[2], "verify-fixpoint"), "true");
+  EXPECT_EQ(optionValue(*pm.getPasses()[3], "verify-fixpoint"), "false");
   EXPECT_NE(pm.getPasses()[0]->setOption("max-trip-count", "x"), "");
   EXPECT_EQ(pm.getPasses()[0]->setOption("max-trip-count", "-1"), "");
-  EXPECT_EQ(optionValue(*pm.getPasses()[0], "max-trip-count"), -1);
+  EXPECT_EQ(optionValue(*pm.getPasses()[0], "max-trip-count"), "-1");
 }
 
 /// Two for-loops with constant trip counts 2 and 3.
