@@ -593,6 +593,10 @@ static std::string encodeElement(DType dt, const DenseLiteral &lit,
     append(uint8_t(lit.spelling == "true"));
     return "";
   }
+  if (!isFloatDType(dt) && !isIntegerDType(dt))
+    return ("no element literals for " + dtypeName(dt) +
+            " tensors: write the bytes as a \"0x...\" string")
+        .str();
   if (lit.isBool)
     return "bool literal in a non-bool tensor";
   if (isFloatDType(dt)) {
@@ -654,7 +658,7 @@ static std::string encodeElement(DType dt, const DenseLiteral &lit,
     append(uint8_t(v));
     return "";
   default:
-    return "unsupported element type";
+    llvm_unreachable("not an integer dtype");
   }
 }
 

@@ -251,6 +251,13 @@ static void printElement(DType dt, const char *data, int64_t i,
   case DType::Bool:
     os << (load(uint8_t()) ? "true" : "false");
     return;
+  case DType::C64:
+  case DType::C128:
+  case DType::QI8:
+  case DType::QU8:
+  case DType::QI32:
+  case DType::QU4x2:
+    llvm_unreachable("printed in hex");
   case DType::Unknown:
     llvm_unreachable("dense attributes have a known dtype");
   }
@@ -308,8 +315,10 @@ static void printDense(Attribute a, llvm::raw_ostream &os,
   bool splat = n > 0;
   for (int64_t i = 1; i < n && splat; ++i)
     splat = std::memcmp(data->data(), data->data() + i * size, size) == 0;
-  // NaN payloads and signs survive only in hex.
-  bool exactInDecimal = true;
+  // NaN payloads and signs survive only in hex, as do complex and quantized
+  // elements, which have no literal form.
+  bool exactInDecimal =
+      isFloatDType(dt) || isIntegerDType(dt) || dt == DType::Bool;
   for (int64_t i = 0; i < n && exactInDecimal; ++i)
     exactInDecimal = !isNonCanonicalNaN(dt, data->data(), i);
   if (splat && exactInDecimal) {

@@ -115,6 +115,10 @@ void Location::print(llvm::raw_ostream &os) const {
 
 void Location::printPrefix(llvm::raw_ostream &os) const {
   Location f = getFirstFileLoc();
-  if (f.getKind() == Kind::FileLineCol)
-    os << f.getFile() << ':' << f.getLine() << ':' << f.getColumn();
+  if (f.getKind() != Kind::FileLineCol)
+    return;
+  os << f.getFile();
+  // Line 0 is the file as a whole (an archive, say), not a position in it.
+  if (f.getLine() != 0)
+    os << ':' << f.getLine() << ':' << f.getColumn();
 }

@@ -19,7 +19,12 @@
 #include <string>
 #include <vector>
 
+namespace llvm {
+class raw_ostream;
+}
+
 namespace irc {
+class Context;
 class Operation;
 class Value;
 
@@ -53,7 +58,14 @@ enum OpTrait : uint32_t {
 
 /// A type in an op schema, in TorchScript's notation: Tensor, int, float,
 /// bool, str, Device, Scalar (int, float or bool), Any, a type variable `t`,
-/// `T[]` lists, `T?` optionals.
+/// `T[]` lists (`int[2]` with a fixed size), `T?` optionals, each optionally
+/// with a PyTorch alias annotation (`Tensor(a!)`).
+///
+/// Some PyTorch types have no IR type of their own and are checked as
+/// another kind, keeping their spelling so the schema prints back exactly:
+/// `SymInt`, `ScalarType`, `Layout` and `MemoryFormat` are `int` (TorchScript
+/// prints dtypes, layouts and memory formats as ints), and TorchBind class
+/// types (`__torch__.torch.classes.xnnpack.Conv2dOpContext`) are `Any`.
 struct SchemaType {
   enum class Kind {
     Tensor,
@@ -68,23 +80,80 @@ struct SchemaType {
     List,
     Optional
   };
-  Kind kind;
+  Kind kind = Kind::Any;
   std::string var;                     // Var: its name
   std::shared_ptr<SchemaType> element; // List, Optional
+  /// The type's name when it differs from the kind's (`SymInt`, a class).
+  std::string spelling;
+  /// List: the fixed size of `int[2]`, or 0.
+  unsigned fixedSize = 0;
+  /// The alias annotation without parentheses (`a`, `a!`, `a -> *`), or
+  /// empty.
+  std::string alias;
+
+  /// True when the annotation marks the value as written (`Tensor(a!)`).
+  bool isWritten() const;
+  void print(llvm::raw_ostream &os) const;
+  std::string str() const;
+};
+
+/// A schema default value. It is kept free of any Context because the op
+/// registry is shared by all contexts; SchemaParam::getDefault builds the
+/// attribute in a given one.
+struct SchemaValue {
+  enum class Kind : uint8_t { None, Int, Float, Bool, Str, List };
+  Kind kind = Kind::None;
+  int64_t intValue = 0;
+  double floatValue = 0;
+  bool boolValue = false;
+  std::string strValue;
+  std::vector<SchemaValue> elements; // List
+
+  /// The value as an attribute: int, float, bool, string, none or a list.
+  Attribute toAttribute(Context &ctx) const;
 };
 
 struct SchemaParam {
   std::string name;
   SchemaType type;
+  /// Declared after `*`: TorchScript passes it by keyword (`dtype=6`).
+  bool keywordOnly = false;
+  /// The default as written (`1`, `[0, 0]`, `None`, `"valid"`), or empty.
+  std::string defaultText;
+  /// The default, typed by the parameter: an int literal given for a
+  /// float becomes a float, and a scalar given for a fixed-size list is
+  /// repeated (`int[2] stride=1` is [1, 1]). Meaningful if hasDefault().
+  SchemaValue defaultValue;
+
+  bool hasDefault() const { return !defaultText.empty(); }
+  /// The default as an attribute of `ctx`; null when there is none.
+  Attribute getDefault(Context &ctx) const;
 };
 
-/// A parsed op schema: `(Tensor self, int[] size) -> Tensor`. A trailing
-/// `...` on the last parameter makes it variadic (`(t... elements) -> t[]`).
+/// A parsed op schema, in the syntax of PyTorch's FunctionSchema without
+/// the name: `(Tensor self, int[2] stride=1, *, ScalarType? dtype=None) ->
+/// Tensor`. Parameters with defaults are still operands: an importer fills
+/// omitted arguments in from the defaults. A trailing `...` makes the schema
+/// variadic: either typed, on the last parameter (`(t... elements) -> t[]`,
+/// every extra operand has that type), or bare as in PyTorch (`(str self,
+/// ...) -> str`, extra operands of any type). Results may be named
+/// (`-> (Tensor values, Tensor indices)`).
 struct Schema {
   std::vector<SchemaParam> params;
   std::vector<SchemaType> results;
+  /// One name per result; empty strings for unnamed results.
+  std::vector<std::string> resultNames;
   bool variadic = false;
   bool empty() const { return params.empty() && results.empty() && !variadic; }
+
+  /// The index of the parameter called `name`, or -1.
+  int lookupParam(llvm::StringRef name) const;
+  /// Number of parameters that may be passed by position (before `*`).
+  unsigned getNumPositional() const;
+  /// Prints the schema in the syntax parseSchema reads; a schema parsed
+  /// from PyTorch's text prints back to the same text.
+  void print(llvm::raw_ostream &os) const;
+  std::string str() const;
 };
 
 /// Parses `text`; returns an error message on malformed schemas (a bug in a

@@ -11,6 +11,9 @@ packages=(
   libgtest-dev libgmock-dev           # unit tests
   libbenchmark-dev                    # bench/
   python3                             # lit and test scripts
+  pkg-config libminizip-dev           # frontend/: reading .pt archives
+  python3-torch python3-torchvision   # test fixtures and reference outputs
+  python3-numpy                       #   (never linked into irc)
 )
 
 missing=()

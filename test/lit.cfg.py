@@ -15,6 +15,8 @@ config.excludes = ["Inputs", "unit", "lit.cfg.py", "lit.site.cfg.py",
 
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%irc_src_root", config.irc_src_root))
+config.substitutions.append(("%fixtures", config.fixtures_dir))
+config.substitutions.append(("%hostile", config.hostile_dir))
 config.environment["PATH"] = os.path.pathsep.join(
     [config.irc_tools_dir, config.llvm_tools_dir, config.environment["PATH"]])
 
@@ -22,3 +24,8 @@ config.environment["PATH"] = os.path.pathsep.join(
 # need them.
 if os.path.exists(os.path.join(config.irc_tools_dir, "irc-bench-ir")):
     config.available_features.add("benchmarks")
+
+# Tests on archives that PyTorch wrote (ctest makes them first, see
+# test/CMakeLists.txt).
+if config.have_torch:
+    config.available_features.add("torch")

@@ -1,4 +1,4 @@
-//===- Containers.cpp - list and tuple ops --------------------------------===//
+//===- Containers.cpp - list, tuple and object ops ------------------------===//
 #include "ir/Module.h"
 #include "ir/ops/OpHooks.h"
 
@@ -87,5 +87,65 @@ irc::foldTupleIndex(Operation *op, llvm::ArrayRef<Attribute> operands,
   if (index < -n || index >= n)
     return failure();
   results.push_back(def->getOperand(index < 0 ? index + n : index));
+  return success();
+}
+
+/// The op's `name` attribute (attribute or method name), or an empty string.
+static llvm::StringRef getNameAttr(Operation *op) {
+  Attribute name = op->getAttr("name");
+  return name && name.is(Attribute::Kind::String) ? name.getString() : "";
+}
+
+static bool isObject(Value *v) {
+  return v->getType().getKind() == Type::Kind::Object;
+}
+
+LogicalResult irc::verifyGetAttr(Operation *op) {
+  if (getNameAttr(op).empty())
+    return op->emitOpError() << "requires a non-empty 'name' string attribute";
+  if (op->getNumOperands() != 1 || !isObject(op->getOperand(0)) ||
+      op->getNumResults() != 1)
+    return op->emitOpError() << "expected one object operand and one result";
+  return success();
+}
+
+LogicalResult irc::verifySetAttr(Operation *op) {
+  if (getNameAttr(op).empty())
+    return op->emitOpError() << "requires a non-empty 'name' string attribute";
+  if (op->getNumOperands() != 2 || !isObject(op->getOperand(0)) ||
+      op->getNumResults() != 0)
+    return op->emitOpError()
+           << "expected an object and a value operand and no result";
+  return success();
+}
+
+LogicalResult irc::verifyCallMethod(Operation *op) {
+  if (getNameAttr(op).empty())
+    return op->emitOpError() << "requires a non-empty 'name' string attribute";
+  if (op->getNumOperands() == 0 || !isObject(op->getOperand(0)))
+    return op->emitOpError() << "expected the object as operand #0";
+  return success();
+}
+
+LogicalResult irc::verifyCreateObject(Operation *op) {
+  if (op->getNumOperands() != 0 || op->getNumResults() != 1 ||
+      !isObject(op->getResult(0)))
+    return op->emitOpError() << "expected no operands and one object result";
+  return success();
+}
+
+LogicalResult irc::verifyUncheckedCast(Operation *op) {
+  if (op->getNumOperands() != 1 || op->getNumResults() != 1)
+    return op->emitOpError() << "expected one operand and one result";
+  return success();
+}
+
+LogicalResult irc::verifyIsInstance(Operation *op) {
+  Attribute types = op->getAttr("types");
+  if (!types || !types.is(Attribute::Kind::List) || types.getList().empty() ||
+      !llvm::all_of(types.getList(),
+                    [](Attribute t) { return t.is(Attribute::Kind::Type); }))
+    return op->emitOpError()
+           << "requires a 'types' attribute: a non-empty list of types";
   return success();
 }

@@ -75,3 +75,15 @@ LogicalResult irc::inferSum(Operation *op,
   results.push_back(getTensorType(op->getContext(), {}, dt));
   return success();
 }
+
+LogicalResult irc::inferNumToTensor(Operation *op,
+                                    llvm::SmallVectorImpl<Type> &results) {
+  // A rank-0 tensor: int64 for ints, float64 for floats, bool for bools.
+  Type a = op->getOperand(0)->getType();
+  DType dt = a.isInt()     ? DType::I64
+             : a.isFloat() ? DType::F64
+             : a.isBool()  ? DType::Bool
+                           : DType::Unknown;
+  results.push_back(getTensorType(op->getContext(), {}, dt));
+  return success();
+}

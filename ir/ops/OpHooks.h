@@ -20,7 +20,7 @@ LogicalResult verifyIf(Operation *op);
 LogicalResult verifyLoop(Operation *op);
 LogicalResult verifyYield(Operation *op);
 
-// Containers.cpp
+// Containers.cpp (lists, tuples, objects)
 LogicalResult verifyListUnpack(Operation *op);
 LogicalResult verifyTupleConstruct(Operation *op);
 LogicalResult verifyTupleUnpack(Operation *op);
@@ -29,10 +29,18 @@ LogicalResult foldTupleUnpack(Operation *op, llvm::ArrayRef<Attribute> operands,
                               llvm::SmallVectorImpl<OpFoldResult> &results);
 LogicalResult foldTupleIndex(Operation *op, llvm::ArrayRef<Attribute> operands,
                              llvm::SmallVectorImpl<OpFoldResult> &results);
+LogicalResult verifyGetAttr(Operation *op);
+LogicalResult verifySetAttr(Operation *op);
+LogicalResult verifyCallMethod(Operation *op);
+LogicalResult verifyCreateObject(Operation *op);
+LogicalResult verifyUncheckedCast(Operation *op);
+LogicalResult verifyIsInstance(Operation *op);
 
 // Scalar.cpp
 LogicalResult foldScalarArith(Operation *op, llvm::ArrayRef<Attribute> operands,
                               llvm::SmallVectorImpl<OpFoldResult> &results);
+LogicalResult foldPrimDType(Operation *op, llvm::ArrayRef<Attribute> operands,
+                            llvm::SmallVectorImpl<OpFoldResult> &results);
 LogicalResult foldScalarCompare(Operation *op,
                                 llvm::ArrayRef<Attribute> operands,
                                 llvm::SmallVectorImpl<OpFoldResult> &results);
@@ -46,6 +54,8 @@ LogicalResult inferCompareScalar(Operation *op,
                                  llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferSoftmax(Operation *op, llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferSum(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferNumToTensor(Operation *op,
+                               llvm::SmallVectorImpl<Type> &results);
 
 // Conv.cpp (convolution, linear algebra, pooling)
 LogicalResult inferConv2d(Operation *op, llvm::SmallVectorImpl<Type> &results);

@@ -1,7 +1,11 @@
 //===- Registry.cpp - The op registry built from the op tables ------------===//
+#include "ir/Attributes.h"
 #include "ir/ops/OpHooks.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/raw_ostream.h"
+#include <cerrno>
+#include <cstdlib>
 
 using namespace irc;
 using llvm::StringRef;
@@ -35,7 +39,15 @@ llvm::ArrayRef<OpInfo> irc::getRegisteredOps() {
 }
 
 //===----------------------------------------------------------------------===//
-// Schema parsing: `(Tensor self, int[] size, t... rest) -> (Tensor, int)`.
+// Schema parsing. The syntax is PyTorch's FunctionSchema without the name:
+//
+//   schema  ::= `(` (param (`,` param)*)? `)` `->` results
+//   param   ::= `*` | `...` | type `...`? name (`=` default)?
+//   type    ::= base alias? (`[` int? `]` alias? | `?` alias?)*
+//   base    ::= `Tensor` | `int` | ... | class-name | type-variable
+//   alias   ::= `(` annotation `)`             e.g. (a), (a!), (a -> *)
+//   results ::= `(` (type name? (`,` type name?)*)? `)` | type name?
+//   default ::= `None` | `True` | `False` | number | string | `[` ... `]`
 //===----------------------------------------------------------------------===//
 
 namespace {
@@ -46,42 +58,68 @@ public:
   std::string parse(Schema &out) {
     if (!consume("("))
       return "expected '('";
+    bool keywordOnly = false;
     if (!consume(")")) {
       do {
-        SchemaParam p;
-        if (!parseType(p.type))
-          return "bad parameter type near '" + text.str() + "'";
-        if (consume("...")) {
-          out.variadic = true;
+        if (out.variadic)
+          return "'...' must be on the last parameter";
+        if (consume("*")) {
+          if (keywordOnly)
+            return "more than one '*'";
+          keywordOnly = true;
+          if (peek(")"))
+            return "'*' must be followed by a parameter";
+          continue;
         }
+        SchemaParam p;
+        p.keywordOnly = keywordOnly;
+        if (consume("...")) {
+          // PyTorch's bare varargs: any number of operands of any type.
+          out.variadic = true;
+          p.type.kind = SchemaType::Kind::Any;
+          out.params.push_back(std::move(p));
+          continue;
+        }
+        if (std::string err = parseType(p.type); !err.empty())
+          return err;
+        if (consume("..."))
+          out.variadic = true;
         p.name = takeIdentifier().str();
         if (p.name.empty())
-          return "missing parameter name near '" + text.str() + "'";
+          return "missing parameter name near '" + rest() + "'";
+        if (consume("=")) {
+          if (out.variadic)
+            return "a variadic parameter cannot have a default";
+          if (std::string err = parseDefault(p); !err.empty())
+            return err;
+        }
         out.params.push_back(std::move(p));
-        if (out.variadic && !peek(")"))
-          return "'...' must be on the last parameter";
       } while (consume(","));
       if (!consume(")"))
-        return "expected ')' near '" + text.str() + "'";
+        return "expected ')' near '" + rest() + "'";
     }
     if (!consume("->"))
       return "expected '->'";
+    if (peek("..."))
+      return "variadic results are not supported";
     bool paren = consume("(");
     if (!(paren && consume(")"))) {
       do {
         SchemaType t;
-        if (!parseType(t))
-          return "bad result type near '" + text.str() + "'";
+        if (std::string err = parseType(t); !err.empty())
+          return err;
         out.results.push_back(std::move(t));
+        out.resultNames.push_back(takeIdentifier().str());
       } while (paren && consume(","));
       if (paren && !consume(")"))
         return "expected ')' after results";
     }
     skipSpace();
-    return text.empty() ? "" : "unexpected '" + text.str() + "'";
+    return text.empty() ? "" : "unexpected '" + rest() + "'";
   }
 
 private:
+  std::string rest() const { return text.str(); }
   void skipSpace() { text = text.ltrim(); }
   bool peek(StringRef tok) {
     skipSpace();
@@ -98,19 +136,37 @@ private:
     size_t n = 0;
     while (n < text.size() && (llvm::isAlnum(text[n]) || text[n] == '_'))
       ++n;
+    if (n && llvm::isDigit(text[0]))
+      return {};
     StringRef id = text.take_front(n);
     text = text.drop_front(n);
     return id;
   }
-  bool parseType(SchemaType &t) {
-    StringRef base = takeIdentifier();
+  /// A dotted name such as `__torch__.torch.classes.xnnpack.Conv2dOpContext`.
+  StringRef takeDottedName() {
+    StringRef start = text.ltrim();
+    StringRef id = takeIdentifier();
+    while (!id.empty() && text.startswith(".") && !text.startswith("...")) {
+      text = text.drop_front();
+      id = takeIdentifier();
+    }
+    return start.take_front(start.size() - text.size());
+  }
+
+  std::string parseType(SchemaType &t) {
     using K = SchemaType::Kind;
+    StringRef base = takeDottedName();
+    if (base.empty())
+      return "expected a type near '" + rest() + "'";
     if (base == "Tensor")
       t.kind = K::Tensor;
-    else if (base == "int" || base == "ScalarType" || base == "Layout" ||
-             base == "MemoryFormat")
+    else if (base == "int")
       t.kind = K::Int;
-    else if (base == "float")
+    else if (base == "SymInt" || base == "ScalarType" || base == "Layout" ||
+             base == "MemoryFormat") {
+      t.kind = K::Int;
+      t.spelling = base.str();
+    } else if (base == "float")
       t.kind = K::Float;
     else if (base == "bool")
       t.kind = K::Bool;
@@ -122,27 +178,201 @@ private:
       t.kind = K::Scalar;
     else if (base == "Any")
       t.kind = K::Any;
-    else if (base.size() == 1 && (base[0] >= 'a' && base[0] <= 'z')) {
+    else if (base.startswith("__torch__.") && !base.endswith(".")) {
+      t.kind = K::Any; // a TorchBind class: no IR type to check against
+      t.spelling = base.str();
+    } else if (base.size() <= 2 && (base[0] >= 'a' && base[0] <= 'z') &&
+               (base.size() == 1 || llvm::isDigit(base[1]))) {
       t.kind = K::Var;
       t.var = base.str();
     } else
-      return false;
+      return "unsupported type '" + base.str() + "'";
+    if (std::string err = parseAlias(t); !err.empty())
+      return err;
     while (true) {
       if (consume("[")) {
-        takeIdentifier(); // fixed sizes like int[2] are not checked
+        unsigned size = 0;
+        skipSpace();
+        if (!text.empty() && llvm::isDigit(text[0])) {
+          size_t n = 0;
+          while (n < text.size() && llvm::isDigit(text[n]))
+            ++n;
+          if (text.take_front(n).getAsInteger(10, size) || size == 0)
+            return "bad list size near '" + rest() + "'";
+          text = text.drop_front(n);
+        }
         if (!consume("]"))
-          return false;
+          return "expected ']' near '" + rest() + "'";
         wrap(t, K::List);
+        t.fixedSize = size;
       } else if (consume("?")) {
+        if (t.kind == K::Optional)
+          return "a type cannot be optional twice";
         wrap(t, K::Optional);
       } else {
-        return true;
+        return "";
       }
+      if (std::string err = parseAlias(t); !err.empty())
+        return err;
     }
   }
+  /// An alias annotation right after a type, as in `Tensor(a!)`: kept as
+  /// text, since only whether it writes (`!`) matters here.
+  std::string parseAlias(SchemaType &t) {
+    if (!text.startswith("("))
+      return "";
+    size_t close = text.find(')');
+    if (close == StringRef::npos)
+      return "unterminated alias annotation near '" + rest() + "'";
+    StringRef alias = text.slice(1, close).trim();
+    if (alias.empty() || alias.find('(') != StringRef::npos ||
+        !llvm::all_of(alias, [](char c) {
+          return llvm::isAlnum(c) || llvm::isSpace(c) ||
+                 StringRef("!*|->").contains(c);
+        }))
+      return "bad alias annotation near '" + rest() + "'";
+    t.alias = alias.str();
+    text = text.drop_front(close + 1);
+    return "";
+  }
+
+  std::string parseDefault(SchemaParam &p) {
+    skipSpace();
+    StringRef start = text;
+    SchemaValue v;
+    if (std::string err = parseValue(v); !err.empty())
+      return "bad default for '" + p.name + "': " + err;
+    p.defaultText = start.take_front(start.size() - text.size()).rtrim().str();
+    if (std::string err = typeDefault(p.type, v, p.defaultValue); !err.empty())
+      return "bad default for '" + p.name + "': " + err;
+    return "";
+  }
+  std::string parseValue(SchemaValue &v) {
+    using K = SchemaValue::Kind;
+    skipSpace();
+    if (consume("[")) {
+      v.kind = K::List;
+      if (consume("]"))
+        return "";
+      do {
+        SchemaValue e;
+        if (std::string err = parseValue(e); !err.empty())
+          return err;
+        if (e.kind == K::List || e.kind == K::None)
+          return "list elements must be scalars";
+        v.elements.push_back(std::move(e));
+      } while (consume(","));
+      return consume("]") ? "" : "expected ']' near '" + rest() + "'";
+    }
+    if (text.startswith("\"") || text.startswith("'"))
+      return parseString(v);
+    // A word or a number, up to the next delimiter.
+    size_t n = text.find_first_of(",)] ");
+    StringRef word = text.take_front(n);
+    text = text.drop_front(word.size());
+    if (word == "None") {
+      v.kind = K::None;
+    } else if (word == "True" || word == "False") {
+      v.kind = K::Bool;
+      v.boolValue = word == "True";
+    } else if (!word.getAsInteger(10, v.intValue)) {
+      v.kind = K::Int;
+    } else {
+      std::string s = word.str();
+      char *end = nullptr;
+      errno = 0;
+      v.floatValue = std::strtod(s.c_str(), &end);
+      bool isNumber = !s.empty() && end == s.c_str() + s.size() && errno == 0 &&
+                      (llvm::isDigit(s[0]) || s[0] == '-' || s[0] == '.' ||
+                       s == "inf" || s == "nan");
+      if (!isNumber)
+        return "unsupported value '" + s + "'";
+      v.kind = K::Float;
+    }
+    return "";
+  }
+  std::string parseString(SchemaValue &v) {
+    char quote = text[0];
+    std::string s;
+    size_t i = 1;
+    for (; i < text.size() && text[i] != quote; ++i) {
+      if (text[i] == '\\' && i + 1 < text.size())
+        ++i;
+      s += text[i];
+    }
+    if (i == text.size())
+      return "unterminated string";
+    text = text.drop_front(i + 1);
+    v.kind = SchemaValue::Kind::Str;
+    v.strValue = std::move(s);
+    return "";
+  }
+  /// Checks a default against its type and converts it: ints given for
+  /// floats become floats, and a scalar given for a fixed-size list is
+  /// repeated to that size.
+  static std::string typeDefault(const SchemaType &t, const SchemaValue &v,
+                                 SchemaValue &out) {
+    using K = SchemaType::Kind;
+    using V = SchemaValue::Kind;
+    out = v;
+    if (v.kind == V::None)
+      return t.kind == K::Optional ? "" : "None for a non-optional type";
+    const SchemaType &type = t.kind == K::Optional ? *t.element : t;
+    switch (type.kind) {
+    case K::Int:
+      return v.kind == V::Int ? "" : "expected an int";
+    case K::Float:
+      if (v.kind == V::Int) {
+        out.kind = V::Float;
+        out.floatValue = double(v.intValue);
+      }
+      return out.kind == V::Float ? "" : "expected a float";
+    case K::Bool:
+      return v.kind == V::Bool ? "" : "expected True or False";
+    case K::Str:
+    case K::Device:
+      return v.kind == V::Str ? "" : "expected a string";
+    case K::Scalar:
+      return v.kind == V::Str || v.kind == V::List ? "expected a number" : "";
+    case K::List: {
+      if (v.kind != V::List) {
+        if (type.fixedSize == 0)
+          return "expected a list";
+        // `int[2] stride=1` means [1, 1].
+        out.kind = V::List;
+        out.elements.clear();
+        SchemaValue element;
+        if (std::string err = typeDefault(*type.element, v, element);
+            !err.empty())
+          return err;
+        out.elements.assign(type.fixedSize, element);
+        return "";
+      }
+      if (type.fixedSize && !v.elements.empty() &&
+          v.elements.size() != type.fixedSize)
+        return "expected " + std::to_string(type.fixedSize) + " elements";
+      for (unsigned i = 0; i < v.elements.size(); ++i)
+        if (std::string err =
+                typeDefault(*type.element, v.elements[i], out.elements[i]);
+            !err.empty())
+          return err;
+      return "";
+    }
+    case K::Tensor:
+    case K::Optional:
+      return "only None is allowed";
+    case K::Any:
+    case K::Var:
+      return "";
+    }
+    return "";
+  }
+
   static void wrap(SchemaType &t, SchemaType::Kind kind) {
     auto inner = std::make_shared<SchemaType>(std::move(t));
-    t = SchemaType{kind, "", inner};
+    t = SchemaType();
+    t.kind = kind;
+    t.element = std::move(inner);
   }
 
   StringRef text;
@@ -150,5 +380,151 @@ private:
 } // namespace
 
 std::string irc::parseSchema(StringRef text, Schema &out) {
-  return SchemaParser(text).parse(out);
+  out = Schema();
+  std::string err = SchemaParser(text).parse(out);
+  if (!err.empty())
+    out = Schema();
+  return err;
+}
+
+//===----------------------------------------------------------------------===//
+// Schema accessors and printing.
+//===----------------------------------------------------------------------===//
+
+bool SchemaType::isWritten() const { return StringRef(alias).contains('!'); }
+
+void SchemaType::print(llvm::raw_ostream &os) const {
+  switch (kind) {
+  case Kind::Tensor:
+    os << "Tensor";
+    break;
+  case Kind::Int:
+    os << (spelling.empty() ? "int" : spelling);
+    break;
+  case Kind::Float:
+    os << "float";
+    break;
+  case Kind::Bool:
+    os << "bool";
+    break;
+  case Kind::Str:
+    os << "str";
+    break;
+  case Kind::Device:
+    os << "Device";
+    break;
+  case Kind::Scalar:
+    os << "Scalar";
+    break;
+  case Kind::Any:
+    os << (spelling.empty() ? "Any" : spelling);
+    break;
+  case Kind::Var:
+    os << var;
+    break;
+  case Kind::List:
+    element->print(os);
+    os << '[';
+    if (fixedSize)
+      os << fixedSize;
+    os << ']';
+    break;
+  case Kind::Optional:
+    element->print(os);
+    os << '?';
+    break;
+  }
+  if (!alias.empty())
+    os << '(' << alias << ')';
+}
+
+std::string SchemaType::str() const {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  print(os);
+  return s;
+}
+
+Attribute SchemaValue::toAttribute(Context &ctx) const {
+  switch (kind) {
+  case Kind::None:
+    return getNoneAttr(ctx);
+  case Kind::Int:
+    return getIntAttr(ctx, intValue);
+  case Kind::Float:
+    return getFloatAttr(ctx, floatValue);
+  case Kind::Bool:
+    return getBoolAttr(ctx, boolValue);
+  case Kind::Str:
+    return getStringAttr(ctx, strValue);
+  case Kind::List: {
+    llvm::SmallVector<Attribute, 4> attrs;
+    for (const SchemaValue &e : elements)
+      attrs.push_back(e.toAttribute(ctx));
+    return getListAttr(ctx, attrs);
+  }
+  }
+  return Attribute();
+}
+
+Attribute SchemaParam::getDefault(Context &ctx) const {
+  return hasDefault() ? defaultValue.toAttribute(ctx) : Attribute();
+}
+
+int Schema::lookupParam(StringRef name) const {
+  for (unsigned i = 0; i < params.size(); ++i)
+    if (!params[i].name.empty() && params[i].name == name)
+      return int(i);
+  return -1;
+}
+
+unsigned Schema::getNumPositional() const {
+  unsigned n = 0;
+  while (n < params.size() && !params[n].keywordOnly)
+    ++n;
+  return n;
+}
+
+void Schema::print(llvm::raw_ostream &os) const {
+  os << '(';
+  bool keywordOnly = false;
+  for (unsigned i = 0; i < params.size(); ++i) {
+    const SchemaParam &p = params[i];
+    if (i)
+      os << ", ";
+    if (p.keywordOnly && !keywordOnly) {
+      os << "*, ";
+      keywordOnly = true;
+    }
+    if (variadic && i + 1 == params.size() && p.name.empty()) {
+      os << "...";
+      continue;
+    }
+    p.type.print(os);
+    if (variadic && i + 1 == params.size())
+      os << "...";
+    os << ' ' << p.name;
+    if (p.hasDefault())
+      os << '=' << p.defaultText;
+  }
+  os << ") -> ";
+  bool paren = results.size() != 1;
+  if (paren)
+    os << '(';
+  for (unsigned i = 0; i < results.size(); ++i) {
+    if (i)
+      os << ", ";
+    results[i].print(os);
+    if (i < resultNames.size() && !resultNames[i].empty())
+      os << ' ' << resultNames[i];
+  }
+  if (paren)
+    os << ')';
+}
+
+std::string Schema::str() const {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  print(os);
+  return s;
 }

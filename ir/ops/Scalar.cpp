@@ -61,6 +61,16 @@ irc::foldScalarArith(Operation *op, llvm::ArrayRef<Attribute> c,
   Context &ctx = op->getContext();
   auto i = [&](unsigned k) { return c[k].getInt(); };
   auto f = [&](unsigned k) { return c[k].getFloat(); };
+  // An int or float operand as a double, as C++ converts it in TorchScript's
+  // mixed int/float ops.
+  auto num = [&](unsigned k) {
+    return c[k].is(Attribute::Kind::Int) ? double(c[k].getInt())
+                                         : c[k].getFloat();
+  };
+  auto boolResult = [&](bool v) {
+    results.push_back(getBoolAttr(ctx, v));
+    return success();
+  };
   auto intResult = [&](int64_t v) {
     results.push_back(getIntAttr(ctx, v));
     return success();
@@ -123,9 +133,97 @@ irc::foldScalarArith(Operation *op, llvm::ArrayRef<Attribute> c,
   }
   case OpId::AtenFloatInt:
     return floatResult(double(i(0)));
+  case OpId::AtenAddIntFloat:
+  case OpId::AtenAddFloatInt:
+    return floatResult(num(0) + num(1));
+  case OpId::AtenSubIntFloat:
+  case OpId::AtenSubFloatInt:
+    return floatResult(num(0) - num(1));
+  case OpId::AtenMulIntFloat:
+  case OpId::AtenMulFloatInt:
+    return floatResult(num(0) * num(1));
+  case OpId::AtenIntBool:
+    return intResult(c[0].getBool() ? 1 : 0);
+  case OpId::AtenFloatBool:
+    return floatResult(c[0].getBool() ? 1.0 : 0.0);
+  case OpId::AtenBoolInt:
+    return boolResult(i(0) != 0);
+  case OpId::AtenBoolFloat:
+    return boolResult(f(0) != 0.0); // NaN is true, as in Python
+  case OpId::AtenAndInt:
+    return intResult(i(0) & i(1));
+  case OpId::AtenOrInt:
+    return intResult(i(0) | i(1));
+  case OpId::PrimMinInt:
+    return intResult(std::min(i(0), i(1)));
+  case OpId::PrimMaxInt:
+    return intResult(std::max(i(0), i(1)));
+  // NaN handling differs between implementations: leave NaN alone.
+  case OpId::PrimMinFloat:
+  case OpId::PrimMaxFloat:
+    if (std::isnan(f(0)) || std::isnan(f(1)))
+      return failure();
+    return floatResult(op->is(OpId::PrimMinFloat) ? std::min(f(0), f(1))
+                                                  : std::max(f(0), f(1)));
+  case OpId::PrimAbsInt:
+    if (i(0) == INT64_MIN)
+      return failure(); // overflows
+    return intResult(i(0) < 0 ? -i(0) : i(0));
+  case OpId::PrimAbsFloat:
+    return floatResult(std::fabs(f(0)));
   default:
     return failure();
   }
+}
+
+/// TorchScript's ScalarType code of a dtype, or -1 (c10/core/ScalarType.h).
+static int64_t scalarTypeCode(DType dt) {
+  switch (dt) {
+  case DType::U8:
+    return 0;
+  case DType::I8:
+    return 1;
+  case DType::I16:
+    return 2;
+  case DType::I32:
+    return 3;
+  case DType::I64:
+    return 4;
+  case DType::F16:
+    return 5;
+  case DType::F32:
+    return 6;
+  case DType::F64:
+    return 7;
+  case DType::C64:
+    return 9;
+  case DType::C128:
+    return 10;
+  case DType::Bool:
+    return 11;
+  case DType::QI8:
+    return 12;
+  case DType::QU8:
+    return 13;
+  case DType::QI32:
+    return 14;
+  case DType::BF16:
+    return 15;
+  case DType::QU4x2:
+    return 16;
+  case DType::Unknown:
+    return -1;
+  }
+  return -1;
+}
+
+LogicalResult irc::foldPrimDType(Operation *op, llvm::ArrayRef<Attribute>,
+                                 llvm::SmallVectorImpl<OpFoldResult> &results) {
+  int64_t code = scalarTypeCode(op->getOperand(0)->getType().getDType());
+  if (code < 0)
+    return failure();
+  results.push_back(getIntAttr(op->getContext(), code));
+  return success();
 }
 
 LogicalResult
@@ -143,11 +241,17 @@ irc::foldScalarCompare(Operation *op, llvm::ArrayRef<Attribute> c,
     case OpId::AtenLeInt:
     case OpId::AtenGeInt:
     case OpId::AtenEqBool:
+    case OpId::AtenEqStr:
+    case OpId::AtenLeStr:
+    case OpId::AtenGeStr:
       return boolResult(true);
     case OpId::AtenNeInt:
     case OpId::AtenLtInt:
     case OpId::AtenGtInt:
     case OpId::AtenNeBool:
+    case OpId::AtenNeStr:
+    case OpId::AtenLtStr:
+    case OpId::AtenGtStr:
       return boolResult(false);
     default:
       break;
@@ -158,6 +262,13 @@ irc::foldScalarCompare(Operation *op, llvm::ArrayRef<Attribute> c,
   auto i = [&](unsigned k) { return c[k].getInt(); };
   auto f = [&](unsigned k) { return c[k].getFloat(); };
   auto b = [&](unsigned k) { return c[k].getBool(); };
+  // Mixed int/float compares convert the int to double, as C++ does.
+  auto num = [&](unsigned k) {
+    return c[k].is(Attribute::Kind::Int) ? double(c[k].getInt())
+                                         : c[k].getFloat();
+  };
+  // Strings compare bytewise, as std::string does.
+  auto cmp = [&]() { return c[0].getString().compare(c[1].getString()); };
   switch (op->getId()) {
   case OpId::AtenEqInt:
     return boolResult(i(0) == i(1));
@@ -193,6 +304,36 @@ irc::foldScalarCompare(Operation *op, llvm::ArrayRef<Attribute> c,
     return boolResult(b(0) || b(1));
   case OpId::AtenNot:
     return boolResult(!b(0));
+  case OpId::AtenEqIntFloat:
+  case OpId::AtenEqFloatInt:
+    return boolResult(num(0) == num(1));
+  case OpId::AtenNeIntFloat:
+  case OpId::AtenNeFloatInt:
+    return boolResult(num(0) != num(1));
+  case OpId::AtenLtIntFloat:
+  case OpId::AtenLtFloatInt:
+    return boolResult(num(0) < num(1));
+  case OpId::AtenLeIntFloat:
+  case OpId::AtenLeFloatInt:
+    return boolResult(num(0) <= num(1));
+  case OpId::AtenGtIntFloat:
+  case OpId::AtenGtFloatInt:
+    return boolResult(num(0) > num(1));
+  case OpId::AtenGeIntFloat:
+  case OpId::AtenGeFloatInt:
+    return boolResult(num(0) >= num(1));
+  case OpId::AtenEqStr:
+    return boolResult(cmp() == 0);
+  case OpId::AtenNeStr:
+    return boolResult(cmp() != 0);
+  case OpId::AtenLtStr:
+    return boolResult(cmp() < 0);
+  case OpId::AtenLeStr:
+    return boolResult(cmp() <= 0);
+  case OpId::AtenGtStr:
+    return boolResult(cmp() > 0);
+  case OpId::AtenGeStr:
+    return boolResult(cmp() >= 0);
   default:
     return failure();
   }

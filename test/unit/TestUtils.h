@@ -4,7 +4,9 @@
 
 #include "ir/Block.h"
 #include "ir/Context.h"
+#include "ir/Location.h"
 #include "ir/Region.h"
+#include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
 #include <vector>
 
@@ -17,6 +19,20 @@ struct DiagCapture {
         [this](const Diagnostic &d) { diags.push_back(d); });
   }
   ~DiagCapture() { ctx.getDiagEngine().setHandler(previous); }
+  /// The errors as `file:line:col: error: message` lines.
+  std::string str() const {
+    std::string out;
+    llvm::raw_string_ostream os(out);
+    for (const Diagnostic &d : diags) {
+      std::string prefix;
+      llvm::raw_string_ostream ps(prefix);
+      d.loc.printPrefix(ps);
+      os << prefix << (prefix.empty() ? "" : ": ")
+         << (d.severity == Severity::Error ? "error: " : "note: ") << d.message
+         << '\n';
+    }
+    return out;
+  }
   Context &ctx;
   DiagnosticEngine::Handler previous;
   std::vector<Diagnostic> diags;
