@@ -14,6 +14,7 @@
 #include "ir/detail/HashedString.h"
 #include "ir/detail/Lexer.h"
 #include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -185,6 +186,13 @@ private:
   Attribute parseAttribute();
   Attribute parseDense(SMLoc start);
   Attribute parseBlob();
+  /// Parses `(a, b)`, `(a,)`, `(a)` or `()`; `what` names it in errors.
+  LogicalResult parseParenAttrs(llvm::SmallVectorImpl<Attribute> &out,
+                                StringRef what);
+  Attribute parseDictAttr();
+  Attribute parseObjectAttr();
+  /// Parses `<"class.Name">` after `object`.
+  std::optional<std::string> parseClassName();
   Type parseElementsType(StringRef what);
   /// Parses an optional `{name = value, ...}`. Names in `reserved` are
   /// spelled by the op's custom syntax and may not appear in the dictionary.
@@ -327,18 +335,19 @@ Type Parser::parseType() {
       return Type();
     return getTupleType(ctx, members);
   }
+  if (kw == "dict") {
+    Type key, value;
+    if (failed(expect(Token::Less, "'<'")) || !(key = parseType()) ||
+        failed(expect(Token::Comma, "',' after the key type")) ||
+        !(value = parseType()) || failed(expect(Token::Greater, "'>'")))
+      return Type();
+    return getDictType(key, value);
+  }
   if (kw == "object") {
-    if (failed(expect(Token::Less, "'<'")))
+    std::optional<std::string> name = parseClassName();
+    if (!name)
       return Type();
-    if (!tok.is(Token::String)) {
-      emitError("expected class name string");
-      return Type();
-    }
-    std::string name = Lexer::unescape(tok.spelling);
-    consume();
-    if (failed(expect(Token::Greater, "'>'")))
-      return Type();
-    return getObjectType(ctx, name);
+    return getObjectType(ctx, *name);
   }
   emitError(start, "unknown type '" + kw + "'");
   return Type();
@@ -525,10 +534,20 @@ Attribute Parser::parseAttribute() {
     }
     return getListAttr(ctx, elements);
   }
+  case Token::LParen: {
+    llvm::SmallVector<Attribute, 8> elements;
+    if (failed(parseParenAttrs(elements, "a tuple")))
+      return Attribute();
+    return getTupleAttr(ctx, elements);
+  }
+  case Token::LBrace:
+    return parseDictAttr();
   case Token::BareId: {
     StringRef kw = tok.spelling;
-    if (kw == "dense" || kw == "blob") {
+    if (kw == "dense" || kw == "blob" || kw == "object") {
       consume();
+      if (kw == "object")
+        return parseObjectAttr();
       return kw == "dense" ? parseDense(start) : parseBlob();
     }
     consume();
@@ -553,6 +572,111 @@ Attribute Parser::parseAttribute() {
     emitError("expected attribute value");
     return Attribute();
   }
+}
+
+LogicalResult Parser::parseParenAttrs(llvm::SmallVectorImpl<Attribute> &out,
+                                      StringRef what) {
+  if (failed(expect(Token::LParen, "'('")))
+    return failure();
+  // A trailing comma is allowed, as in Python: `(a,)` is a 1-tuple.
+  while (!consumeIf(Token::RParen)) {
+    Attribute e = parseAttribute();
+    if (!e)
+      return failure();
+    out.push_back(e);
+    if (!consumeIf(Token::Comma))
+      return expect(Token::RParen, "',' or ')' in " + what.str());
+  }
+  return success();
+}
+
+Attribute Parser::parseDictAttr() {
+  if (failed(expect(Token::LBrace, "'{'")))
+    return Attribute();
+  llvm::SmallVector<std::pair<Attribute, Attribute>, 8> entries;
+  llvm::SmallPtrSet<const void *, 8> seen;
+  if (!consumeIf(Token::RBrace)) {
+    do {
+      SMLoc keyLoc = tok.getLoc();
+      Attribute key = parseAttribute();
+      if (!key)
+        return Attribute();
+      if (!seen.insert(key.getImpl()).second) {
+        emitError(keyLoc, "duplicate dictionary key " + key.str());
+        return Attribute();
+      }
+      if (failed(expect(Token::Colon, "':' after the dictionary key")))
+        return Attribute();
+      Attribute value = parseAttribute();
+      if (!value)
+        return Attribute();
+      entries.push_back({key, value});
+    } while (consumeIf(Token::Comma));
+    if (failed(expect(Token::RBrace, "',' or '}' in a dictionary")))
+      return Attribute();
+  }
+  return getDictAttr(ctx, entries);
+}
+
+std::optional<std::string> Parser::parseClassName() {
+  if (failed(expect(Token::Less, "'<'")))
+    return std::nullopt;
+  if (!tok.is(Token::String)) {
+    emitError("expected class name string");
+    return std::nullopt;
+  }
+  std::string name = Lexer::unescape(tok.spelling);
+  consume();
+  if (failed(expect(Token::Greater, "'>'")))
+    return std::nullopt;
+  return name;
+}
+
+Attribute Parser::parseObjectAttr() {
+  std::optional<std::string> className = parseClassName();
+  if (!className)
+    return Attribute();
+  if (tok.is(Token::LParen)) {
+    llvm::SmallVector<Attribute, 8> state;
+    if (failed(parseParenAttrs(state, "an object state")))
+      return Attribute();
+    return getObjectStateAttr(ctx, *className, state);
+  }
+  if (!consumeIf(Token::LBrace)) {
+    emitError("expected '{' and fields or '(' and a state after the "
+              "object's class");
+    return Attribute();
+  }
+  llvm::SmallVector<NamedAttribute, 8> fields;
+  llvm::StringSet<> seen;
+  if (!consumeIf(Token::RBrace)) {
+    do {
+      SMLoc loc = tok.getLoc();
+      std::string name;
+      if (tok.is(Token::BareId))
+        name = tok.spelling.str();
+      else if (tok.is(Token::String))
+        name = Lexer::unescape(tok.spelling);
+      else {
+        emitError("expected field name");
+        return Attribute();
+      }
+      consume();
+      if (!seen.insert(name).second) {
+        emitError(loc, "duplicate field '" + name + "' in object");
+        return Attribute();
+      }
+      if (failed(expect(Token::Equal, "'=' after the field name")))
+        return Attribute();
+      Attribute value = parseAttribute();
+      if (!value)
+        return Attribute();
+      fields.push_back({ctx.intern(name), value});
+    } while (consumeIf(Token::Comma));
+    if (failed(expect(Token::RBrace, "',' or '}' in the object's fields")))
+      return Attribute();
+  }
+  return getObjectAttr(ctx, *className, fields);
 }
 
 Type Parser::parseElementsType(StringRef what) {

@@ -124,13 +124,34 @@ private:
     printAttribute(a, os, opts);
   }
 
-  /// Records the blobs `a` refers to, at any depth of list nesting.
+  /// Records the blobs `a` refers to, at any depth of nesting.
   void collectBlobs(Attribute a) {
-    if (a.is(Attribute::Kind::Blob))
+    if (!a)
+      return;
+    switch (a.getKind()) {
+    case Attribute::Kind::Blob:
       blobs.insert(a.getString());
-    if (a.is(Attribute::Kind::List))
+      return;
+    case Attribute::Kind::List:
+    case Attribute::Kind::Tuple:
       for (Attribute e : a.getList())
         collectBlobs(e);
+      return;
+    case Attribute::Kind::Dict:
+      for (auto [key, value] : a.getDictEntries()) {
+        collectBlobs(key);
+        collectBlobs(value);
+      }
+      return;
+    case Attribute::Kind::Object:
+      for (Attribute e : a.getObjectState())
+        collectBlobs(e);
+      for (const NamedAttribute &f : a.getObjectFields())
+        collectBlobs(f.value);
+      return;
+    default:
+      return;
+    }
   }
 
   void printAttrDict(Operation *op, llvm::ArrayRef<StringRef> elided = {},
@@ -150,15 +171,7 @@ private:
     os << '}';
   }
 
-  void printKey(StringRef key) {
-    if (!key.empty() && (llvm::isAlpha(key[0]) || key[0] == '_') &&
-        llvm::all_of(key, [](char c) {
-          return llvm::isAlnum(c) || c == '_' || c == '.';
-        }))
-      os << key;
-    else
-      printQuotedString(key, os);
-  }
+  void printKey(StringRef key) { printAttributeName(key, os); }
 
   void indent(unsigned level) { os.indent(level * 2); }
 

@@ -3,7 +3,9 @@
 #include "ir/detail/AttrPrinting.h"
 #include "ir/detail/Storage.h"
 #include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/raw_ostream.h"
 #include <charconv>
 #include <cmath>
@@ -24,6 +26,17 @@ void AttributeStorage::Profile(llvm::FoldingSetNodeID &id) const {
   id.AddInteger(list.size());
   for (Attribute a : list)
     id.AddPointer(a.getImpl());
+  id.AddInteger(entries.size());
+  for (auto [key, value] : entries) {
+    id.AddPointer(key.getImpl());
+    id.AddPointer(value.getImpl());
+  }
+  // A key's field names are not interned yet: hash them by content.
+  id.AddInteger(fields.size());
+  for (const NamedAttribute &f : fields) {
+    id.AddString(f.name);
+    id.AddPointer(f.value.getImpl());
+  }
   id.AddBoolean(hasData);
   id.AddString(StringRef(data.data(), data.size()));
 }
@@ -34,6 +47,13 @@ static Attribute get(Context &ctx, AttributeStorage key) {
   return Attribute(impl.unique(impl.attributes, key, [&](AttributeStorage &s) {
     s.str = impl.copy(s.str);
     s.list = impl.copy(s.list);
+    s.entries = impl.copy(s.entries);
+    if (!s.fields.empty()) {
+      auto *mem = impl.allocator.Allocate<NamedAttribute>(s.fields.size());
+      for (size_t i = 0; i < s.fields.size(); ++i)
+        mem[i] = {impl.copy(s.fields[i].name), s.fields[i].value};
+      s.fields = {mem, s.fields.size()};
+    }
     if (!s.data.empty()) {
       char *mem = static_cast<char *>(
           impl.allocator.Allocate(s.data.size(), WeightStore::kAlignment));
@@ -127,6 +147,54 @@ Attribute irc::getBlobAttr(Type tensorType, StringRef name, uint64_t offset) {
   return get(tensorType.getContext(), key);
 }
 
+Attribute irc::getTupleAttr(Context &ctx, ArrayRef<Attribute> elements) {
+  auto key = keyOf(Attribute::Kind::Tuple);
+  key.list = elements;
+  return get(ctx, key);
+}
+
+[[maybe_unused]] static bool
+haveDistinctKeys(ArrayRef<std::pair<Attribute, Attribute>> entries) {
+  llvm::SmallPtrSet<const AttributeStorage *, 8> seen;
+  return llvm::all_of(entries, [&](const std::pair<Attribute, Attribute> &e) {
+    return seen.insert(e.first.getImpl()).second;
+  });
+}
+
+Attribute irc::getDictAttr(Context &ctx,
+                           ArrayRef<std::pair<Attribute, Attribute>> entries) {
+  assert(haveDistinctKeys(entries) && "duplicate dict key");
+  auto key = keyOf(Attribute::Kind::Dict);
+  key.entries = entries;
+  return get(ctx, key);
+}
+
+[[maybe_unused]] static bool
+haveDistinctNames(ArrayRef<NamedAttribute> fields) {
+  llvm::StringSet<> seen;
+  return llvm::all_of(fields, [&](const NamedAttribute &f) {
+    return seen.insert(f.name).second;
+  });
+}
+
+Attribute irc::getObjectAttr(Context &ctx, StringRef className,
+                             ArrayRef<NamedAttribute> fields) {
+  assert(haveDistinctNames(fields) && "duplicate object field");
+  auto key = keyOf(Attribute::Kind::Object);
+  key.str = className;
+  key.fields = fields;
+  return get(ctx, key);
+}
+
+Attribute irc::getObjectStateAttr(Context &ctx, StringRef className,
+                                  ArrayRef<Attribute> state) {
+  auto key = keyOf(Attribute::Kind::Object);
+  key.str = className;
+  key.list = state;
+  key.intValue = 1;
+  return get(ctx, key);
+}
+
 Attribute::Kind Attribute::getKind() const { return impl->kind; }
 Context &Attribute::getContext() const { return *impl->ctx; }
 int64_t Attribute::getInt() const { return impl->intValue; }
@@ -135,6 +203,28 @@ bool Attribute::getBool() const { return impl->intValue != 0; }
 StringRef Attribute::getString() const { return impl->str; }
 Type Attribute::getTypeValue() const { return impl->type; }
 ArrayRef<Attribute> Attribute::getList() const { return impl->list; }
+ArrayRef<Attribute> Attribute::getTuple() const { return impl->list; }
+ArrayRef<std::pair<Attribute, Attribute>> Attribute::getDictEntries() const {
+  return impl->entries;
+}
+Attribute Attribute::lookupDict(Attribute key) const {
+  for (auto [k, v] : impl->entries)
+    if (k == key)
+      return v;
+  return Attribute();
+}
+StringRef Attribute::getObjectClass() const { return impl->str; }
+ArrayRef<NamedAttribute> Attribute::getObjectFields() const {
+  return impl->fields;
+}
+Attribute Attribute::getObjectField(StringRef name) const {
+  for (const NamedAttribute &f : impl->fields)
+    if (f.name == name)
+      return f.value;
+  return Attribute();
+}
+bool Attribute::hasObjectState() const { return impl->intValue != 0; }
+ArrayRef<Attribute> Attribute::getObjectState() const { return impl->list; }
 Type Attribute::getElementsType() const { return impl->type; }
 uint64_t Attribute::getBlobOffset() const { return uint64_t(impl->intValue); }
 
@@ -197,6 +287,16 @@ void irc::printQuotedString(StringRef s, llvm::raw_ostream &os) {
   os << '"';
   llvm::printEscapedString(s, os);
   os << '"';
+}
+
+void irc::printAttributeName(StringRef name, llvm::raw_ostream &os) {
+  if (!name.empty() && (llvm::isAlpha(name[0]) || name[0] == '_') &&
+      llvm::all_of(name, [](char c) {
+        return llvm::isAlnum(c) || c == '_' || c == '.';
+      }))
+    os << name;
+  else
+    printQuotedString(name, os);
 }
 
 void irc::printSymbolName(StringRef name, llvm::raw_ostream &os) {
@@ -337,6 +437,15 @@ static void printDense(Attribute a, llvm::raw_ostream &os,
   os << "> : " << type;
 }
 
+/// `(a, b)`; `(a,)` for one element, as in Python.
+static void printTuple(ArrayRef<Attribute> elements, llvm::raw_ostream &os,
+                       const PrintOptions &opts) {
+  os << '(';
+  llvm::interleaveComma(elements, os,
+                        [&](Attribute e) { printAttribute(e, os, opts); });
+  os << (elements.size() == 1 ? ",)" : ")");
+}
+
 void irc::printAttribute(Attribute a, llvm::raw_ostream &os,
                          const PrintOptions &opts) {
   if (!a) {
@@ -367,6 +476,35 @@ void irc::printAttribute(Attribute a, llvm::raw_ostream &os,
     llvm::interleaveComma(a.getList(), os,
                           [&](Attribute e) { printAttribute(e, os, opts); });
     os << ']';
+    return;
+  case Attribute::Kind::Tuple:
+    printTuple(a.getTuple(), os, opts);
+    return;
+  case Attribute::Kind::Dict:
+    os << '{';
+    llvm::interleaveComma(a.getDictEntries(), os, [&](auto entry) {
+      printAttribute(entry.first, os, opts);
+      os << ": ";
+      printAttribute(entry.second, os, opts);
+    });
+    os << '}';
+    return;
+  case Attribute::Kind::Object:
+    os << "object<";
+    printQuotedString(a.getObjectClass(), os);
+    os << "> ";
+    if (a.hasObjectState()) {
+      printTuple(a.getObjectState(), os, opts);
+      return;
+    }
+    os << '{';
+    llvm::interleaveComma(a.getObjectFields(), os,
+                          [&](const NamedAttribute &f) {
+                            printAttributeName(f.name, os);
+                            os << " = ";
+                            printAttribute(f.value, os, opts);
+                          });
+    os << '}';
     return;
   case Attribute::Kind::SymbolRef:
     printSymbolName(a.getString(), os);

@@ -8,6 +8,12 @@
 // constant, a blob the store does not hold); passes then treat the value as
 // unknown rather than failing.
 //
+// Tuples, dicts and objects hold the values of a TorchScript module tree:
+// an object is an instance of a class, given either by named fields (modules,
+// script classes) or by the state its `__getstate__` returned (TorchBind
+// objects). Dict entries and object fields keep their order, which is part
+// of their identity.
+//
 //===----------------------------------------------------------------------===//
 #ifndef IRC_IR_ATTRIBUTES_H
 #define IRC_IR_ATTRIBUTES_H
@@ -16,9 +22,11 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include <optional>
+#include <utility>
 
 namespace irc {
 struct AttributeStorage;
+struct NamedAttribute;
 
 class Attribute {
 public:
@@ -33,6 +41,9 @@ public:
     SymbolRef,
     Dense,
     Blob,
+    Tuple,
+    Dict,
+    Object,
   };
 
   Attribute() = default;
@@ -53,6 +64,24 @@ public:
   llvm::StringRef getString() const;
   Type getTypeValue() const;
   llvm::ArrayRef<Attribute> getList() const;
+  llvm::ArrayRef<Attribute> getTuple() const;
+
+  /// Entries of a Dict, in insertion order.
+  llvm::ArrayRef<std::pair<Attribute, Attribute>> getDictEntries() const;
+  /// The value of `key` in a Dict, or null.
+  Attribute lookupDict(Attribute key) const;
+
+  // Object accessors.
+  /// Qualified class name (`__torch__.Net`).
+  llvm::StringRef getObjectClass() const;
+  /// Named fields in order; empty for the state form.
+  llvm::ArrayRef<NamedAttribute> getObjectFields() const;
+  /// The field `name`, or null (always null for the state form).
+  Attribute getObjectField(llvm::StringRef name) const;
+  /// True for the state form (`object<"C"> (...)`).
+  bool hasObjectState() const;
+  /// The state of the state form; empty for the named form.
+  llvm::ArrayRef<Attribute> getObjectState() const;
 
   // ElementsAttr (Dense and Blob) accessors.
   /// The tensor type of a dense or blob attribute.
@@ -89,12 +118,25 @@ Attribute getElidedDenseAttr(Type tensorType);
 /// A tensor held by reference to the WeightStore blob `name`.
 Attribute getBlobAttr(Type tensorType, llvm::StringRef name,
                       uint64_t offset = 0);
+Attribute getTupleAttr(Context &ctx, llvm::ArrayRef<Attribute> elements);
+/// A dict whose entries keep their order. Keys must be distinct.
+Attribute getDictAttr(Context &ctx,
+                      llvm::ArrayRef<std::pair<Attribute, Attribute>> entries);
 
 /// A named attribute of an operation. Names are interned in the Context.
 struct NamedAttribute {
   llvm::StringRef name;
   Attribute value;
 };
+
+/// An object of class `className` given by its fields, in order. Field
+/// names must be distinct.
+Attribute getObjectAttr(Context &ctx, llvm::StringRef className,
+                        llvm::ArrayRef<NamedAttribute> fields);
+/// An object of class `className` given by the state `__getstate__` returned
+/// (the values `__setstate__` receives).
+Attribute getObjectStateAttr(Context &ctx, llvm::StringRef className,
+                             llvm::ArrayRef<Attribute> state);
 
 } // namespace irc
 

@@ -118,6 +118,13 @@ Type irc::getTupleType(Context &ctx, ArrayRef<Type> members) {
   key.types = members;
   return get(ctx, key);
 }
+Type irc::getDictType(Type keyType, Type valueType) {
+  Type members[] = {keyType, valueType};
+  TypeStorage key;
+  key.kind = Type::Kind::Dict;
+  key.types = members;
+  return get(keyType.getContext(), key);
+}
 Type irc::getObjectType(Context &ctx, StringRef className) {
   TypeStorage key;
   key.kind = Type::Kind::Object;
@@ -158,6 +165,8 @@ int64_t Type::getNumElements() const {
 }
 Type Type::getElementType() const { return impl->element; }
 ArrayRef<Type> Type::getTupleTypes() const { return impl->types; }
+Type Type::getDictKeyType() const { return impl->types[0]; }
+Type Type::getDictValueType() const { return impl->types[1]; }
 StringRef Type::getName() const { return impl->name; }
 ArrayRef<Type> Type::getInputs() const {
   return impl->types.take_front(impl->numInputs);
@@ -224,6 +233,9 @@ void Type::print(llvm::raw_ostream &os) const {
     os << "tuple<";
     printTypeList(os, getTupleTypes());
     os << '>';
+    return;
+  case Kind::Dict:
+    os << "dict<" << getDictKeyType() << ", " << getDictValueType() << '>';
     return;
   case Kind::Object:
     // Escaped like string attributes (`\XX`), which the parser reads back.

@@ -52,6 +52,7 @@ public:
     Any,      // any
     List,     // list<T>
     Tuple,    // tuple<T...>
+    Dict,     // dict<K, V>
     Optional, // optional<T>
     Object,   // object<"class.Name">
     Opaque,   // !ns.name
@@ -74,6 +75,7 @@ public:
   bool isNone() const { return impl && getKind() == Kind::None; }
   bool isList() const { return impl && getKind() == Kind::List; }
   bool isTuple() const { return impl && getKind() == Kind::Tuple; }
+  bool isDict() const { return impl && getKind() == Kind::Dict; }
 
   // Tensor accessors.
   bool hasRank() const;
@@ -88,6 +90,9 @@ public:
   Type getElementType() const;
   /// Members of tuple<...>.
   llvm::ArrayRef<Type> getTupleTypes() const;
+  /// Key and value types of dict<K, V>.
+  Type getDictKeyType() const;
+  Type getDictValueType() const;
   /// Class name of object<...>, or `ns.name` of an opaque type.
   llvm::StringRef getName() const;
   llvm::ArrayRef<Type> getInputs() const;
@@ -117,6 +122,7 @@ Type getAnyType(Context &ctx);
 Type getListType(Type element);
 Type getOptionalType(Type element);
 Type getTupleType(Context &ctx, llvm::ArrayRef<Type> members);
+Type getDictType(Type key, Type value);
 Type getObjectType(Context &ctx, llvm::StringRef className);
 Type getOpaqueType(Context &ctx, llvm::StringRef name);
 Type getFunctionType(Context &ctx, llvm::ArrayRef<Type> inputs,

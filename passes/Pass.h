@@ -10,6 +10,7 @@
 #define IRC_PASSES_PASS_H
 
 #include "ir/Module.h"
+#include "llvm/ADT/StringExtras.h"
 #include <memory>
 #include <string>
 #include <vector>
@@ -75,6 +76,30 @@ public:
 
   private:
     bool value;
+  };
+
+  /// A list of strings, written `a;b;c`: a pipeline already separates
+  /// options with `,`. Each time the option is given its items are appended,
+  /// so `{k=a,k=b}` is `{k=a;b}`.
+  class ListOption : public OptionBase {
+  public:
+    ListOption(Pass &pass, llvm::StringRef name, llvm::StringRef description)
+        : OptionBase(pass, name, description) {}
+    bool parse(llvm::StringRef s) override {
+      llvm::SmallVector<llvm::StringRef, 4> items;
+      s.split(items, ';', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+      for (llvm::StringRef item : items)
+        if (!item.trim().empty())
+          values.push_back(item.trim().str());
+      return true;
+    }
+    std::string getValueString() const override {
+      return llvm::join(values, ";");
+    }
+    llvm::ArrayRef<std::string> getValues() const { return values; }
+
+  private:
+    std::vector<std::string> values;
   };
 
   /// A counter printed by --pass-statistics.

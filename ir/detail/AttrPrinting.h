@@ -14,6 +14,8 @@ void printFloat(double v, llvm::raw_ostream &os);
 /// `@name`, quoted when the name is not a plain identifier.
 void printSymbolName(llvm::StringRef name, llvm::raw_ostream &os);
 void printQuotedString(llvm::StringRef s, llvm::raw_ostream &os);
+/// An attribute or object field name, quoted when not an identifier.
+void printAttributeName(llvm::StringRef name, llvm::raw_ostream &os);
 /// True when the dense attribute is large enough to print as hex or elide.
 bool isLargeElements(Attribute a, const PrintOptions &opts);
 } // namespace irc

@@ -36,13 +36,17 @@ struct TypeStorage : llvm::FoldingSetNode {
 struct AttributeStorage : llvm::FoldingSetNode {
   Context *ctx;
   Attribute::Kind kind;
-  int64_t intValue = 0; // Int, Bool; Blob: offset
+  int64_t intValue = 0; // Int, Bool; Blob: offset; Object: 1 if a state
   double floatValue = 0;
-  llvm::StringRef str; // String, SymbolRef, Blob name
-  Type type;           // Type, Dense, Blob
-  llvm::ArrayRef<Attribute> list;
-  llvm::ArrayRef<char> data; // Dense
-  bool hasData = false;      // Dense: false when elided
+  llvm::StringRef str;            // String, SymbolRef, Blob name, Object class
+  Type type;                      // Type, Dense, Blob
+  llvm::ArrayRef<Attribute> list; // List, Tuple; Object: state
+  llvm::ArrayRef<char> data;      // Dense
+  bool hasData = false;           // Dense: false when elided
+  /// Dict entries, in order.
+  llvm::ArrayRef<std::pair<Attribute, Attribute>> entries;
+  /// Object fields, in order, with interned names.
+  llvm::ArrayRef<NamedAttribute> fields;
 
   void Profile(llvm::FoldingSetNodeID &id) const;
 };

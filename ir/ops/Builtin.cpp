@@ -119,9 +119,24 @@ LogicalResult irc::verifyCall(Operation *op) {
   return expectTypes(op, "result", resultTypes(op), fnType.getResults());
 }
 
-/// True when a constant `value` can have type `type`.
-static bool isValidConstant(Attribute value, Type type) {
+/// True when a constant `value` can have type `type`. Inside a container
+/// (`nested`), a symbol names a module constant and is not checked, a tensor
+/// need only be compatible with its element type, and a value may stand for
+/// an optional of its type.
+static bool isValidConstant(Attribute value, Type type, bool nested = false) {
   using K = Attribute::Kind;
+  if (nested && type.getKind() == Type::Kind::Optional && !value.is(K::None) &&
+      !value.is(K::SymbolRef))
+    return isValidConstant(value, type.getElementType(), true);
+  auto allValid = [](llvm::ArrayRef<Attribute> values,
+                     llvm::ArrayRef<Type> types) {
+    if (values.size() != types.size())
+      return false;
+    for (size_t i = 0; i < values.size(); ++i)
+      if (!isValidConstant(values[i], types[i], true))
+        return false;
+    return true;
+  };
   switch (value.getKind()) {
   case K::Int:
     return type.isInt();
@@ -136,13 +151,28 @@ static bool isValidConstant(Attribute value, Type type) {
     return type.isNone() || type.getKind() == Type::Kind::Optional;
   case K::List:
     return type.isList() && llvm::all_of(value.getList(), [&](Attribute e) {
-             return isValidConstant(e, type.getElementType());
+             return isValidConstant(e, type.getElementType(), true);
            });
+  case K::Tuple:
+    return type.isTuple() && allValid(value.getTuple(), type.getTupleTypes());
+  case K::Dict:
+    return type.isDict() &&
+           llvm::all_of(value.getDictEntries(), [&](auto entry) {
+             return isValidConstant(entry.first, type.getDictKeyType(), true) &&
+                    isValidConstant(entry.second, type.getDictValueType(),
+                                    true);
+           });
+  case K::Object:
+    // Object types do not list their fields: only the class is checked.
+    return type.getKind() == Type::Kind::Object &&
+           type.getName() == value.getObjectClass();
   case K::Dense:
   case K::Blob:
-    return value.getElementsType() == type;
-  case K::Type:
+    return nested ? areCompatible(value.getElementsType(), type)
+                  : value.getElementsType() == type;
   case K::SymbolRef:
+    return nested;
+  case K::Type:
     return false;
   }
   return false;

@@ -28,7 +28,7 @@ TEST(PassManager, RegisteredPasses) {
     EXPECT_FALSE(info.summary.empty());
     EXPECT_EQ(info.factory()->getArgument(), info.argument);
   }
-  EXPECT_EQ(names, (Names{"canonicalize", "cse", "dce", "inline",
+  EXPECT_EQ(names, (Names{"canonicalize", "cse", "dce", "freeze", "inline",
                           "unroll-constant-loops"}));
   EXPECT_EQ(lookupPass("cse"), &getRegisteredPasses()[1]);
   EXPECT_EQ(lookupPass("cse2"), nullptr);
@@ -123,6 +123,21 @@ TEST(PassManager, OptionsAreParsed) {
   EXPECT_NE(pm.getPasses()[0]->setOption("max-trip-count", "x"), "");
   EXPECT_EQ(pm.getPasses()[0]->setOption("max-trip-count", "-1"), "");
   EXPECT_EQ(optionValue(*pm.getPasses()[0], "max-trip-count"), "-1");
+}
+
+TEST(PassManager, ListOptionsSplitOnSemicolonsAndAppend) {
+  PassManager pm;
+  // `,` separates options, so list items are separated by `;`, and a
+  // repeated key adds to the list.
+  ASSERT_EQ(pm.addPipeline("freeze{preserve-methods=encode;decode,"
+                           "preserve-methods=reset},freeze"),
+            "");
+  ASSERT_EQ(pm.getPasses().size(), 2u);
+  EXPECT_EQ(optionValue(*pm.getPasses()[0], "preserve-methods"),
+            "encode;decode;reset");
+  EXPECT_EQ(optionValue(*pm.getPasses()[1], "preserve-methods"), "");
+  EXPECT_EQ(pm.getPasses()[1]->setOption("preserve-methods", ";a;;b;"), "");
+  EXPECT_EQ(optionValue(*pm.getPasses()[1], "preserve-methods"), "a;b");
 }
 
 /// Two for-loops with constant trip counts 2 and 3.

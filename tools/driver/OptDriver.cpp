@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tools/driver/OptDriver.h"
+#include "frontend/Importer.h"
 #include "ir/AsmParser.h"
 #include "ir/AsmPrinter.h"
 #include "passes/PassManager.h"
@@ -16,6 +17,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include <fstream>
 
 using namespace irc;
 namespace cl = llvm::cl;
@@ -134,11 +136,27 @@ std::vector<std::string> splitChunks(StringRef text) {
   return chunks;
 }
 
-/// Parses, transforms and prints one chunk. Returns false on failure.
+/// Whether `path` is a TorchScript archive (by extension, or a zip by its
+/// first bytes) rather than IR text.
+bool isArchive(StringRef path) {
+  if (path == "-")
+    return false;
+  if (path.endswith(".pt") || path.endswith(".ptl") || path.endswith(".zip"))
+    return true;
+  char magic[4] = {};
+  std::ifstream in(path.str(), std::ios::binary);
+  in.read(magic, sizeof(magic));
+  return in.gcount() == 4 && StringRef(magic, 4) == "PK\x03\x04";
+}
+
+/// Reads (or imports, for an archive at `archivePath`), transforms and
+/// prints one chunk. Returns false on failure.
 bool processChunk(std::unique_ptr<llvm::MemoryBuffer> buffer,
-                  const std::string &pipeline, llvm::raw_ostream &out) {
+                  const std::string &pipeline, llvm::raw_ostream &out,
+                  StringRef archivePath = "") {
   llvm::SourceMgr mgr;
-  mgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  if (buffer)
+    mgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   Context ctx;
   ctx.setAllowUnregisteredOps(allowUnregistered);
 
@@ -148,7 +166,9 @@ bool processChunk(std::unique_ptr<llvm::MemoryBuffer> buffer,
   printOptions.genericForm = printOpGeneric;
 
   auto transform = [&]() -> bool {
-    std::optional<Module> module = parseSourceFile(mgr, ctx);
+    std::optional<Module> module =
+        archivePath.empty() ? parseSourceFile(mgr, ctx)
+                            : importTorchScript(archivePath, ctx, mgr);
     if (!module)
       return false;
     PassManagerOptions options;
@@ -203,6 +223,20 @@ int irc::ircOptMain(int argc, char **argv) {
   std::string pipeline =
       passPipeline.empty() ? passFlags.pipeline() : passPipeline.getValue();
 
+  // A TorchScript archive is imported (and mapped, not read, here).
+  if (isArchive(inputFile)) {
+    std::error_code ec;
+    llvm::ToolOutputFile output(outputFile, ec, llvm::sys::fs::OF_Text);
+    if (ec) {
+      llvm::errs() << "irc-opt: error: cannot write '" << outputFile
+                   << "': " << ec.message() << '\n';
+      return 1;
+    }
+    if (!processChunk(nullptr, pipeline, output.os(), inputFile))
+      return 1;
+    output.keep();
+    return 0;
+  }
   auto input = llvm::MemoryBuffer::getFileOrSTDIN(inputFile);
   if (std::error_code ec = input.getError()) {
     llvm::errs() << "irc-opt: error: cannot read '" << inputFile
