@@ -1157,6 +1157,15 @@ Value *FunctionEmitter::emitCall(const ts::CallExpr &call) {
                              call.args[1]->loc);
     return emitAttribute(access);
   }
+  // `__torch__.C.__new__(__torch__.C)` makes an object that `__init__`
+  // then fills in.
+  if (name.endswith(".__new__")) {
+    StringRef cls = name.drop_back(strlen(".__new__"));
+    if (im.lookupClass(cls))
+      return b
+          .create(loc, OpId::PrimCreateObject, {getObjectType(ctx, cls)}, {})
+          ->getResult(0);
+  }
   llvm::SmallVector<CallArgument, 8> args;
   if (failed(emitArgs(call, args)))
     return nullptr;

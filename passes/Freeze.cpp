@@ -345,7 +345,8 @@ private:
   }
 
   /// Adds the attributes that some `prim.set_attr` writes, or whose
-  /// `prim.get_attr` result an in-place op writes.
+  /// `prim.get_attr` result an in-place op writes, on objects other than
+  /// ones the code creates.
   void collectMutatedAttributes(Operation *module, const SymbolTable &symbols) {
     module->walk([&](Operation *op) {
       Value *object = nullptr;
@@ -362,6 +363,11 @@ private:
       } else {
         return;
       }
+      // An object made here (`prim.create_object`) is not module state.
+      // Storing it into module state is itself a set_attr on that state.
+      Operation *maker = stripCasts(object)->getDefiningOp();
+      if (maker && maker->is(OpId::PrimCreateObject))
+        return;
       for (StringRef cls : classesOf(object, symbols))
         mutated.insert({cls, name});
     });

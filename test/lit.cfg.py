@@ -29,3 +29,7 @@ if os.path.exists(os.path.join(config.irc_tools_dir, "irc-bench-ir")):
 # test/CMakeLists.txt).
 if config.have_torch:
     config.available_features.add("torch")
+
+# The import benchmark links libtorch; it is built when libtorch is found.
+if os.path.exists(os.path.join(config.irc_tools_dir, "irc-bench-import")):
+    config.available_features.add("import-benchmark")

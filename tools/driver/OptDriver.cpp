@@ -67,7 +67,8 @@ cl::opt<bool> passStatistics("pass-statistics",
                              cl::cat(toolCategory));
 cl::opt<bool> elideLargeConstants(
     "elide-large-constants",
-    cl::desc("Print large dense constants as dense<elided>, omit blob data"),
+    cl::desc("Print large dense constants as dense<elided>, omit blob data "
+             "(the default for .pt input)"),
     cl::cat(toolCategory));
 cl::opt<bool> printDebugInfo("print-debuginfo",
                              cl::desc("Print each op's location"),
@@ -161,7 +162,11 @@ bool processChunk(std::unique_ptr<llvm::MemoryBuffer> buffer,
   ctx.setAllowUnregisteredOps(allowUnregistered);
 
   PrintOptions printOptions;
-  printOptions.elideLargeConstants = elideLargeConstants;
+  // An imported model's weights are megabytes of hex: elide them unless
+  // asked (--elide-large-constants=false).
+  printOptions.elideLargeConstants = elideLargeConstants.getNumOccurrences()
+                                         ? elideLargeConstants
+                                         : !archivePath.empty();
   printOptions.printLocations = printDebugInfo;
   printOptions.genericForm = printOpGeneric;
 
