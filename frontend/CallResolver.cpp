@@ -78,6 +78,18 @@ bool matchType(const SchemaType &st, Type t, Bindings &vars) {
     if (t.getKind() == Type::Kind::Optional)
       return matchType(*st.element, t.getElementType(), vars) || fail();
     return matchType(*st.element, t, vars) || fail();
+  case SK::Dict:
+    return (t.isDict() && matchType(*st.key, t.getDictKeyType(), vars) &&
+            matchType(*st.element, t.getDictValueType(), vars)) ||
+           fail();
+  case SK::Tuple: {
+    if (!t.isTuple() || t.getTupleTypes().size() != st.members.size())
+      return false;
+    for (unsigned i = 0; i < st.members.size(); ++i)
+      if (!matchType(st.members[i], t.getTupleTypes()[i], vars))
+        return fail();
+    return true;
+  }
   }
   return false;
 }
@@ -86,13 +98,19 @@ bool matchType(const SchemaType &st, Type t, Bindings &vars) {
 StringRef findUnboundVar(const SchemaType &st, const Bindings &vars) {
   if (st.kind == SK::Var)
     return lookupVar(vars, st.var) ? StringRef() : StringRef(st.var);
-  if (st.element)
-    return findUnboundVar(*st.element, vars);
-  return {};
+  StringRef unbound;
+  st.forEachNested([&](const SchemaType &nested) {
+    if (unbound.empty())
+      unbound = findUnboundVar(nested, vars);
+  });
+  return unbound;
 }
 
 bool containsVar(const SchemaType &st) {
-  return st.kind == SK::Var || (st.element && containsVar(*st.element));
+  bool found = st.kind == SK::Var;
+  st.forEachNested(
+      [&](const SchemaType &nested) { found = found || containsVar(nested); });
+  return found;
 }
 
 const SchemaType &unwrapOptional(const SchemaType &st) {
@@ -134,6 +152,20 @@ Type concreteType(const SchemaType &st, const Bindings &vars, Context &ctx) {
     if (Type e = concreteType(*st.element, vars, ctx))
       return getOptionalType(e);
     return Type();
+  case SK::Dict: {
+    Type k = concreteType(*st.key, vars, ctx);
+    Type v = concreteType(*st.element, vars, ctx);
+    return k && v ? getDictType(k, v) : Type();
+  }
+  case SK::Tuple: {
+    llvm::SmallVector<Type, 4> members;
+    for (const SchemaType &m : st.members) {
+      members.push_back(concreteType(m, vars, ctx));
+      if (!members.back())
+        return Type();
+    }
+    return getTupleType(ctx, members);
+  }
   }
   return Type();
 }
@@ -202,6 +234,22 @@ void printSchemaType(const SchemaType &st, llvm::raw_ostream &os) {
   case SK::Optional:
     printSchemaType(*st.element, os);
     os << '?';
+    return;
+  case SK::Dict:
+    os << "Dict(";
+    printSchemaType(*st.key, os);
+    os << ", ";
+    printSchemaType(*st.element, os);
+    os << ')';
+    return;
+  case SK::Tuple:
+    os << '(';
+    for (unsigned i = 0; i < st.members.size(); ++i) {
+      if (i)
+        os << ", ";
+      printSchemaType(st.members[i], os);
+    }
+    os << ')';
     return;
   default: {
     SchemaType plain = st;
@@ -422,8 +470,8 @@ std::string Matcher::mismatch(const SchemaParam &p, const SchemaType &st,
         os << (first ? " (" : ", ") << t.var << " is " << bound;
         first = false;
       }
-    } else if (t.element) {
-      note(*t.element);
+    } else {
+      t.forEachNested(note);
     }
   };
   note(st);

@@ -954,9 +954,41 @@ Value *FunctionEmitter::emitExpr(const ts::Expr *e, Type expected) {
                 values)
         ->getResult(0);
   }
-  case ts::Expr::Kind::Dict:
-    emitError(e->loc) << "dict literals are not supported yet";
-    return nullptr;
+  case ts::Expr::Kind::Dict: {
+    auto &dict = *llvm::cast<ts::DictExpr>(e);
+    Type keyType =
+        expected && expected.isDict() ? expected.getDictKeyType() : Type();
+    Type valueType =
+        expected && expected.isDict() ? expected.getDictValueType() : Type();
+    llvm::SmallVector<Value *, 8> operands;
+    for (const ts::DictItem &item : dict.items) {
+      Value *k = emitExpr(item.key, keyType);
+      Value *v = k ? emitExpr(item.value, valueType) : nullptr;
+      if (!v)
+        return nullptr;
+      operands.append({k, v});
+    }
+    // Without an annotation, the entries give the types.
+    for (size_t i = 0; i < operands.size(); ++i) {
+      Type &t = i % 2 ? valueType : keyType;
+      if (!(t = t ? unify(t, operands[i]->getType())
+                  : operands[i]->getType())) {
+        emitError(e->loc) << "dict entries have different types";
+        return nullptr;
+      }
+    }
+    if (!keyType) {
+      emitError(e->loc) << "empty dict without a type (expected "
+                           "annotate(Dict[K, V], {}))";
+      return nullptr;
+    }
+    for (size_t i = 0; i < operands.size(); ++i)
+      operands[i] = coerce(operands[i], i % 2 ? valueType : keyType, loc);
+    return b
+        .create(loc, OpId::PrimDictConstruct, {getDictType(keyType, valueType)},
+                operands)
+        ->getResult(0);
+  }
   case ts::Expr::Kind::Neg: {
     Value *v = emitExpr(llvm::cast<ts::NegExpr>(e)->operand);
     if (!v)

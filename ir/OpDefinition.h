@@ -57,9 +57,10 @@ enum OpTrait : uint32_t {
 };
 
 /// A type in an op schema, in TorchScript's notation: Tensor, int, float,
-/// bool, str, Device, Scalar (int, float or bool), Any, a type variable `t`,
-/// `T[]` lists (`int[2]` with a fixed size), `T?` optionals, each optionally
-/// with a PyTorch alias annotation (`Tensor(a!)`).
+/// bool, str, Device, Scalar (int, float or bool), Any, a type variable (`t`,
+/// `t1`, `tVal`), `T[]` lists (`int[2]` with a fixed size), `T?` optionals,
+/// `Dict(K, V)` dicts and `(T1, T2)` tuples, each optionally with a PyTorch
+/// alias annotation (`Tensor(a!)`, `Dict(str, t)(a!)`).
 ///
 /// Some PyTorch types have no IR type of their own and are checked as
 /// another kind, keeping their spelling so the schema prints back exactly:
@@ -78,11 +79,18 @@ struct SchemaType {
     Any,
     Var,
     List,
-    Optional
+    Optional,
+    Dict,
+    Tuple
   };
   Kind kind = Kind::Any;
-  std::string var;                     // Var: its name
-  std::shared_ptr<SchemaType> element; // List, Optional
+  std::string var; // Var: its name
+  /// List and Optional: the element type; Dict: the value type.
+  std::shared_ptr<SchemaType> element;
+  /// Dict: the key type.
+  std::shared_ptr<SchemaType> key;
+  /// Tuple: the member types.
+  std::vector<SchemaType> members;
   /// The type's name when it differs from the kind's (`SymInt`, a class).
   std::string spelling;
   /// List: the fixed size of `int[2]`, or 0.
@@ -93,6 +101,16 @@ struct SchemaType {
 
   /// True when the annotation marks the value as written (`Tensor(a!)`).
   bool isWritten() const;
+  /// Calls `fn` on each type directly nested in this one: a dict's key and
+  /// value, a list's or optional's element, a tuple's members.
+  template <typename Fn> void forEachNested(Fn &&fn) const {
+    if (key)
+      fn(*key);
+    if (element)
+      fn(*element);
+    for (const SchemaType &m : members)
+      fn(m);
+  }
   void print(llvm::raw_ostream &os) const;
   std::string str() const;
 };

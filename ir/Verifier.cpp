@@ -53,6 +53,22 @@ static void printSchemaType(const SchemaType &t, llvm::raw_ostream &os) {
     printSchemaType(*t.element, os);
     os << '?';
     return;
+  case K::Dict:
+    os << "Dict(";
+    printSchemaType(*t.key, os);
+    os << ", ";
+    printSchemaType(*t.element, os);
+    os << ')';
+    return;
+  case K::Tuple:
+    os << '(';
+    for (unsigned i = 0; i < t.members.size(); ++i) {
+      if (i)
+        os << ", ";
+      printSchemaType(t.members[i], os);
+    }
+    os << ')';
+    return;
   }
 }
 
@@ -91,6 +107,17 @@ static bool matchSchemaType(const SchemaType &st, Type t, Bindings &vars) {
     if (t.getKind() == Type::Kind::Optional)
       return matchSchemaType(*st.element, t.getElementType(), vars);
     return matchSchemaType(*st.element, t, vars);
+  case K::Dict:
+    return t.isDict() && matchSchemaType(*st.key, t.getDictKeyType(), vars) &&
+           matchSchemaType(*st.element, t.getDictValueType(), vars);
+  case K::Tuple: {
+    if (!t.isTuple() || t.getTupleTypes().size() != st.members.size())
+      return false;
+    for (unsigned i = 0; i < st.members.size(); ++i)
+      if (!matchSchemaType(st.members[i], t.getTupleTypes()[i], vars))
+        return false;
+    return true;
+  }
   }
   return false;
 }

@@ -102,6 +102,7 @@ LogicalResult PassManager::run(Operation *module, llvm::raw_ostream &log) {
     if (wants(options.printIRBefore, arg))
       dumpIR(log, "Before", arg, module, options.printOptions);
     LogicalResult result = success();
+    unsigned errorsBefore = module->getContext().getDiagEngine().getNumErrors();
     if (options.timePasses) {
       timerStore.push_back(std::make_unique<llvm::Timer>(arg, arg, timers));
       llvm::TimeRegion region(*timerStore.back());
@@ -110,9 +111,11 @@ LogicalResult PassManager::run(Operation *module, llvm::raw_ostream &log) {
       result = pass->run(module);
     }
     if (failed(result)) {
-      InFlightDiagnostic(module->getContext(), module->getLoc(),
-                         Severity::Error)
-          << "pass '" << arg << "' failed";
+      // A pass that says why it failed needs no second message.
+      if (module->getContext().getDiagEngine().getNumErrors() == errorsBefore)
+        InFlightDiagnostic(module->getContext(), module->getLoc(),
+                           Severity::Error)
+            << "pass '" << arg << "' failed";
       return failure();
     }
     if (options.printIRAfterAll || wants(options.printIRAfter, arg))

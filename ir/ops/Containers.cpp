@@ -1,4 +1,4 @@
-//===- Containers.cpp - list, tuple and object ops ------------------------===//
+//===- Containers.cpp - list, tuple, dict and object ops ------------------===//
 #include "ir/Module.h"
 #include "ir/ops/OpHooks.h"
 
@@ -87,6 +87,32 @@ irc::foldTupleIndex(Operation *op, llvm::ArrayRef<Attribute> operands,
   if (index < -n || index >= n)
     return failure();
   results.push_back(def->getOperand(index < 0 ? index + n : index));
+  return success();
+}
+
+// prim.dict_construct's operands alternate keys and values, which no schema
+// expresses.
+LogicalResult irc::verifyDictConstruct(Operation *op) {
+  if (op->getNumResults() != 1 || !op->getResult(0)->getType().isDict())
+    return op->emitOpError() << "expected one dict result";
+  if (op->getNumOperands() % 2)
+    return op->emitOpError()
+           << "expected alternating keys and values, got an odd number of "
+              "operands ("
+           << op->getNumOperands() << ")";
+  Type dict = op->getResult(0)->getType();
+  Type key = dict.getDictKeyType(), value = dict.getDictValueType();
+  for (unsigned i = 0; i < op->getNumOperands(); i += 2) {
+    if (op->getOperand(i)->getType() != key)
+      return op->emitOpError()
+             << "key #" << i / 2 << " has type " << op->getOperand(i)->getType()
+             << ", expected the result's key type " << key;
+    if (op->getOperand(i + 1)->getType() != value)
+      return op->emitOpError()
+             << "value #" << i / 2 << " has type "
+             << op->getOperand(i + 1)->getType()
+             << ", expected the result's value type " << value;
+  }
   return success();
 }
 

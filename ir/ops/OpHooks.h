@@ -20,8 +20,9 @@ LogicalResult verifyIf(Operation *op);
 LogicalResult verifyLoop(Operation *op);
 LogicalResult verifyYield(Operation *op);
 
-// Containers.cpp (lists, tuples, objects)
+// Containers.cpp (lists, tuples, dicts, objects)
 LogicalResult verifyListUnpack(Operation *op);
+LogicalResult verifyDictConstruct(Operation *op);
 LogicalResult verifyTupleConstruct(Operation *op);
 LogicalResult verifyTupleUnpack(Operation *op);
 LogicalResult verifyTupleIndex(Operation *op);

@@ -45,9 +45,13 @@ llvm::ArrayRef<OpInfo> irc::getRegisteredOps() {
 //   param   ::= `*` | `...` | type `...`? name (`=` default)?
 //   type    ::= base alias? (`[` int? `]` alias? | `?` alias?)*
 //   base    ::= `Tensor` | `int` | ... | class-name | type-variable
+//             | `Dict(` type `,` type `)` | `(` (type (`,` type)*)? `)`
 //   alias   ::= `(` annotation `)`             e.g. (a), (a!), (a -> *)
 //   results ::= `(` (type name? (`,` type name?)*)? `)` | type name?
 //   default ::= `None` | `True` | `False` | number | string | `[` ... `]`
+//
+// A single result whose type starts with `(` (a tuple) is parenthesized, as
+// PyTorch prints it: `-> ((str, t)[])` is one list of tuples.
 //===----------------------------------------------------------------------===//
 
 namespace {
@@ -155,38 +159,8 @@ private:
 
   std::string parseType(SchemaType &t) {
     using K = SchemaType::Kind;
-    StringRef base = takeDottedName();
-    if (base.empty())
-      return "expected a type near '" + rest() + "'";
-    if (base == "Tensor")
-      t.kind = K::Tensor;
-    else if (base == "int")
-      t.kind = K::Int;
-    else if (base == "SymInt" || base == "ScalarType" || base == "Layout" ||
-             base == "MemoryFormat") {
-      t.kind = K::Int;
-      t.spelling = base.str();
-    } else if (base == "float")
-      t.kind = K::Float;
-    else if (base == "bool")
-      t.kind = K::Bool;
-    else if (base == "str")
-      t.kind = K::Str;
-    else if (base == "Device")
-      t.kind = K::Device;
-    else if (base == "Scalar")
-      t.kind = K::Scalar;
-    else if (base == "Any")
-      t.kind = K::Any;
-    else if (base.startswith("__torch__.") && !base.endswith(".")) {
-      t.kind = K::Any; // a TorchBind class: no IR type to check against
-      t.spelling = base.str();
-    } else if (base.size() <= 2 && (base[0] >= 'a' && base[0] <= 'z') &&
-               (base.size() == 1 || llvm::isDigit(base[1]))) {
-      t.kind = K::Var;
-      t.var = base.str();
-    } else
-      return "unsupported type '" + base.str() + "'";
+    if (std::string err = parseBaseType(t); !err.empty())
+      return err;
     if (std::string err = parseAlias(t); !err.empty())
       return err;
     while (true) {
@@ -215,6 +189,84 @@ private:
       if (std::string err = parseAlias(t); !err.empty())
         return err;
     }
+  }
+  /// A type variable: a lowercase letter, optionally followed by a digit
+  /// (`t`, `t1`), or `t` and a capitalized word (`tVal`).
+  static bool isTypeVariable(StringRef name) {
+    if (name.empty() || name[0] < 'a' || name[0] > 'z')
+      return false;
+    if (name.size() == 1 || (name.size() == 2 && llvm::isDigit(name[1])))
+      return true;
+    return name[0] == 't' && name[1] >= 'A' && name[1] <= 'Z' &&
+           llvm::all_of(name, [](char c) { return llvm::isAlnum(c); });
+  }
+  /// The type before any alias annotation, `[]` or `?`.
+  std::string parseBaseType(SchemaType &t) {
+    using K = SchemaType::Kind;
+    if (consume("(")) {
+      // A tuple: `(str, t)`.
+      t.kind = K::Tuple;
+      if (consume(")"))
+        return "";
+      do {
+        SchemaType member;
+        if (std::string err = parseType(member); !err.empty())
+          return err;
+        t.members.push_back(std::move(member));
+      } while (consume(","));
+      return consume(")")
+                 ? ""
+                 : "expected ')' after tuple members near '" + rest() + "'";
+    }
+    StringRef base = takeDottedName();
+    if (base.empty())
+      return "expected a type near '" + rest() + "'";
+    if (base == "Dict" && text.startswith("(")) {
+      // `Dict(K, V)`; the parenthesis follows without a space, as an alias
+      // annotation would.
+      consume("(");
+      t.kind = K::Dict;
+      t.key = std::make_shared<SchemaType>();
+      t.element = std::make_shared<SchemaType>();
+      if (std::string err = parseType(*t.key); !err.empty())
+        return err;
+      if (!consume(","))
+        return "expected ',' after the dict key type near '" + rest() + "'";
+      if (std::string err = parseType(*t.element); !err.empty())
+        return err;
+      return consume(")") ? ""
+                          : "expected ')' after the dict value type near '" +
+                                rest() + "'";
+    }
+    if (base == "Tensor")
+      t.kind = K::Tensor;
+    else if (base == "int")
+      t.kind = K::Int;
+    else if (base == "SymInt" || base == "ScalarType" || base == "Layout" ||
+             base == "MemoryFormat") {
+      t.kind = K::Int;
+      t.spelling = base.str();
+    } else if (base == "float")
+      t.kind = K::Float;
+    else if (base == "bool")
+      t.kind = K::Bool;
+    else if (base == "str")
+      t.kind = K::Str;
+    else if (base == "Device")
+      t.kind = K::Device;
+    else if (base == "Scalar")
+      t.kind = K::Scalar;
+    else if (base == "Any")
+      t.kind = K::Any;
+    else if (base.startswith("__torch__.") && !base.endswith(".")) {
+      t.kind = K::Any; // a TorchBind class: no IR type to check against
+      t.spelling = base.str();
+    } else if (isTypeVariable(base)) {
+      t.kind = K::Var;
+      t.var = base.str();
+    } else
+      return "unsupported type '" + base.str() + "'";
+    return "";
   }
   /// An alias annotation right after a type, as in `Tensor(a!)`: kept as
   /// text, since only whether it writes (`!`) matters here.
@@ -360,6 +412,8 @@ private:
     }
     case K::Tensor:
     case K::Optional:
+    case K::Dict:
+    case K::Tuple:
       return "only None is allowed";
     case K::Any:
     case K::Var:
@@ -432,6 +486,22 @@ void SchemaType::print(llvm::raw_ostream &os) const {
   case Kind::Optional:
     element->print(os);
     os << '?';
+    break;
+  case Kind::Dict:
+    os << "Dict(";
+    key->print(os);
+    os << ", ";
+    element->print(os);
+    os << ')';
+    break;
+  case Kind::Tuple:
+    os << '(';
+    for (unsigned i = 0; i < members.size(); ++i) {
+      if (i)
+        os << ", ";
+      members[i].print(os);
+    }
+    os << ')';
     break;
   }
   if (!alias.empty())
@@ -508,7 +578,9 @@ void Schema::print(llvm::raw_ostream &os) const {
       os << '=' << p.defaultText;
   }
   os << ") -> ";
-  bool paren = results.size() != 1;
+  // As PyTorch: one result is parenthesized when its type starts with `(`,
+  // or it would read as a list of results (`-> ((str, t)[])`).
+  bool paren = results.size() != 1 || results.front().str().front() == '(';
   if (paren)
     os << '(';
   for (unsigned i = 0; i < results.size(); ++i) {

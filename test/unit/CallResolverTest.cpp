@@ -558,6 +558,14 @@ static Type sampleType(const SchemaType &st, Context &ctx) {
     return getListType(sampleType(*st.element, ctx));
   case SchemaType::Kind::Optional:
     return sampleType(*st.element, ctx);
+  case SchemaType::Kind::Dict:
+    return getDictType(sampleType(*st.key, ctx), sampleType(*st.element, ctx));
+  case SchemaType::Kind::Tuple: {
+    llvm::SmallVector<Type, 4> members;
+    for (const SchemaType &m : st.members)
+      members.push_back(sampleType(m, ctx));
+    return getTupleType(ctx, members);
+  }
   }
   return Type();
 }

@@ -1,7 +1,13 @@
 //===- OpTableTest.cpp - Op schemas: parsing, defaults, the census --------===//
+#include "frontend/CallResolver.h"
+#include "ir/AsmParser.h"
 #include "ir/Attributes.h"
+#include "ir/Builder.h"
 #include "ir/Context.h"
+#include "ir/Module.h"
 #include "ir/OpDefinition.h"
+#include "ir/Verifier.h"
+#include "test/unit/TestUtils.h"
 #include "gtest/gtest.h"
 #include <cmath>
 #include <set>
@@ -148,6 +154,223 @@ TEST(OpSchema, ResultsVarargsAndClassTypes) {
   EXPECT_EQ(vars.params[1].type.var, "t2");
 }
 
+TEST(OpSchema, DictTypes) {
+  Schema set = parseOk("(Dict(str, t)(a!) l, str(b -> *) idx, t(c -> *) v) "
+                       "-> ()");
+  ASSERT_EQ(set.params.size(), 3u);
+  const SchemaType &dict = set.params[0].type;
+  EXPECT_EQ(dict.kind, K::Dict);
+  ASSERT_TRUE(dict.key && dict.element);
+  EXPECT_EQ(dict.key->kind, K::Str);
+  EXPECT_EQ(dict.element->kind, K::Var);
+  EXPECT_EQ(dict.element->var, "t");
+  // The annotation after the parentheses is the dict's.
+  EXPECT_EQ(dict.alias, "a!");
+  EXPECT_TRUE(dict.isWritten());
+  EXPECT_TRUE(dict.key->alias.empty());
+  EXPECT_EQ(dict.str(), "Dict(str, t)(a!)");
+  EXPECT_EQ(set.str(),
+            "(Dict(str, t)(a!) l, str(b -> *) idx, t(c -> *) v) -> ()");
+
+  // Nested in and around other types, with results that are dicts.
+  Schema nested = parseOk("(Dict(int, Tensor[])? d, Dict(str, Dict(int, "
+                          "t1))[] l) -> Dict(str, t1?)");
+  EXPECT_EQ(nested.params[0].type.kind, K::Optional);
+  EXPECT_EQ(nested.params[0].type.element->kind, K::Dict);
+  EXPECT_EQ(nested.params[0].type.element->element->kind, K::List);
+  const SchemaType &inner = *nested.params[1].type.element->element;
+  EXPECT_EQ(inner.kind, K::Dict);
+  EXPECT_EQ(inner.key->kind, K::Int);
+  EXPECT_EQ(inner.element->var, "t1");
+  EXPECT_EQ(nested.results[0].kind, K::Dict);
+  EXPECT_EQ(nested.results[0].element->kind, K::Optional);
+  EXPECT_EQ(nested.str(), "(Dict(int, Tensor[])? d, Dict(str, Dict(int, "
+                          "t1))[] l) -> Dict(str, t1?)");
+
+  Schema get = parseOk("(Dict(str, t) self, str key) -> t(*)?");
+  EXPECT_EQ(get.results[0].kind, K::Optional);
+  EXPECT_EQ(get.results[0].element->alias, "*");
+  EXPECT_EQ(get.str(), "(Dict(str, t) self, str key) -> t(*)?");
+}
+
+TEST(OpSchema, TupleTypesAndParenthesizedResults) {
+  // PyTorch parenthesizes a single result that starts with `(`: this is
+  // one list of tuples, not a list of results.
+  Schema items = parseOk("(Dict(str, t) self) -> ((str, t)[])");
+  ASSERT_EQ(items.results.size(), 1u);
+  EXPECT_EQ(items.results[0].kind, K::List);
+  const SchemaType &member = *items.results[0].element;
+  EXPECT_EQ(member.kind, K::Tuple);
+  ASSERT_EQ(member.members.size(), 2u);
+  EXPECT_EQ(member.members[0].kind, K::Str);
+  EXPECT_EQ(member.members[1].var, "t");
+  EXPECT_EQ(items.str(), "(Dict(str, t) self) -> ((str, t)[])");
+
+  Schema pop = parseOk("(Dict(int, t)(a!) self) -> ((int, t))");
+  ASSERT_EQ(pop.results.size(), 1u);
+  EXPECT_EQ(pop.results[0].kind, K::Tuple);
+  EXPECT_EQ(pop.str(), "(Dict(int, t)(a!) self) -> ((int, t))");
+
+  // Two results, the second a tuple; and `tVal`, a type variable.
+  Schema two = parseOk("((str, tVal)[] inputs) -> (Dict(str, tVal) d, "
+                       "(int, (bool, str)) r)");
+  EXPECT_EQ(two.params[0].type.element->members[1].kind, K::Var);
+  EXPECT_EQ(two.params[0].type.element->members[1].var, "tVal");
+  ASSERT_EQ(two.results.size(), 2u);
+  EXPECT_EQ(two.results[1].members[1].kind, K::Tuple);
+  EXPECT_EQ(two.resultNames, (std::vector<std::string>{"d", "r"}));
+  EXPECT_EQ(two.str(), "((str, tVal)[] inputs) -> (Dict(str, tVal) d, "
+                       "(int, (bool, str)) r)");
+}
+
+// The verifier matches dict<K, V> (and tuple) values against Dict(K, V)
+// (and tuple) schema types, binding type variables through them.
+TEST(OpSchema, DictTypesMatchInTheVerifier) {
+  Context ctx;
+  test::DiagCapture diags(ctx);
+  std::optional<Module> ok = parseSourceString(R"(
+func @f(%d: dict<str, tensor<2xf32>>, %k: str, %e: dict<i64, list<i64>>, %i: i64, %l: list<i64>) -> (tensor<2xf32>, optional<tensor<2xf32>>, list<tuple<str, tensor<2xf32>>>, list<i64>, dict<i64, list<i64>>) {
+  %v = aten.__getitem__.Dict_str(%d, %k) : (dict<str, tensor<2xf32>>, str) -> tensor<2xf32>
+  %g = aten.get.str(%d, %k) : (dict<str, tensor<2xf32>>, str) -> optional<tensor<2xf32>>
+  %items = aten.items.str(%d) : (dict<str, tensor<2xf32>>) -> list<tuple<str, tensor<2xf32>>>
+  %dv = aten.get.default_int(%e, %i, %l) : (dict<i64, list<i64>>, i64, list<i64>) -> list<i64>
+  aten._set_item.int(%e, %i, %l) : (dict<i64, list<i64>>, i64, list<i64>) -> ()
+  %c = aten.dict.Dict_int(%e) : (dict<i64, list<i64>>) -> dict<i64, list<i64>>
+  return %v, %g, %items, %dv, %c : tensor<2xf32>, optional<tensor<2xf32>>, list<tuple<str, tensor<2xf32>>>, list<i64>, dict<i64, list<i64>>
+}
+)",
+                                               ctx);
+  EXPECT_TRUE(ok) << diags.str();
+
+  struct Bad {
+    const char *body;
+    const char *message;
+  };
+  const Bad cases[] = {
+      // The key type is checked.
+      {"%r = aten.__getitem__.Dict_str(%e, %i) : (dict<i64, list<i64>>, i64) "
+       "-> list<i64>",
+       "operand #0 ('self') must be Dict(str, t), got 'dict<i64, "
+       "list<i64>>'"},
+      // A list is not a dict.
+      {"%r = aten.len.Dict_int(%l) : (list<i64>) -> i64",
+       "operand #0 ('self') must be Dict(int, t), got 'list<i64>'"},
+      // t is bound by the dict's value type.
+      {"%r = aten.__getitem__.Dict_str(%d, %k) : (dict<str, tensor<2xf32>>, "
+       "str) -> tensor",
+       "result #0 must be t, got 'tensor'"},
+      {"%r = aten.get.default_str(%d, %k, %l) : (dict<str, tensor<2xf32>>, "
+       "str, list<i64>) -> list<i64>",
+       "operand #2 ('default_value') must be t, got 'list<i64>'"},
+      // Tuple members are checked one by one, and their number.
+      {"%r = aten.items.int(%e) : (dict<i64, list<i64>>) -> list<tuple<i64, "
+       "list<f64>>>",
+       "result #0 must be (int, t)[], got 'list<tuple<i64, list<f64>>>'"},
+      {"%r = aten.items.int(%e) : (dict<i64, list<i64>>) -> "
+       "list<tuple<i64>>",
+       "result #0 must be (int, t)[], got 'list<tuple<i64>>'"},
+  };
+  for (const Bad &c : cases) {
+    Context badCtx;
+    test::DiagCapture badDiags(badCtx);
+    std::string text =
+        std::string("func @f(%d: dict<str, tensor<2xf32>>, %k: str, %e: "
+                    "dict<i64, list<i64>>, %i: i64, %l: list<i64>) {\n  ") +
+        c.body + "\n  return\n}\n";
+    EXPECT_FALSE(parseSourceString(text, badCtx)) << c.body;
+    EXPECT_NE(badDiags.str().find(c.message), std::string::npos)
+        << c.body << "\n  gave: " << badDiags.str();
+  }
+}
+
+// The call resolver matches the same way, binding type variables through
+// dicts and building dict and tuple result types from them.
+TEST(OpSchema, DictTypesMatchInTheCallResolver) {
+  Context ctx;
+  Location loc = getFileLineColLoc(ctx, "code/__torch__/m.py", 1, 1);
+  Module module(ctx, loc);
+  Type str = getStrType(ctx), i64 = getIntType(ctx);
+  Type t2 = getTensorType(ctx, {2}, DType::F32);
+  Type byStr = getDictType(str, t2), byInt = getDictType(i64, str);
+  FuncOp func = FuncOp::create(
+      ctx, loc, "f",
+      getFunctionType(ctx, {byStr, byInt, str, i64, getListType(i64), t2}, {}));
+  module.getBody().push_back(func.getOperation());
+  Operation *ret = Operation::create(ctx, loc, OpId::Return, {}, {});
+  func.getEntryBlock().push_back(ret);
+  Builder b(ctx);
+  b.setInsertionPoint(ret);
+  auto arg = [&](unsigned i) { return func.getEntryBlock().getArgument(i); };
+  auto call = [&](llvm::StringRef name,
+                  llvm::ArrayRef<Value *> values) -> Operation * {
+    llvm::SmallVector<CallArgument, 4> args;
+    for (Value *v : values)
+      args.push_back({v, "", llvm::SMLoc()});
+    std::string error;
+    std::optional<ResolvedCall> resolved =
+        resolveCall(b, loc, "aten", name, args, error);
+    EXPECT_TRUE(resolved) << name.str() << ": " << error;
+    return resolved ? createResolvedCall(b, loc, *resolved) : nullptr;
+  };
+  auto resolvesTo = [&](llvm::StringRef name, llvm::ArrayRef<Value *> values,
+                        llvm::StringRef op, Type result) {
+    Operation *created = call(name, values);
+    ASSERT_TRUE(created);
+    EXPECT_EQ(created->getName(), op);
+    if (result) {
+      ASSERT_EQ(created->getNumResults(), 1u);
+      EXPECT_EQ(created->getResult(0)->getType(), result) << op.str();
+    } else {
+      EXPECT_EQ(created->getNumResults(), 0u);
+    }
+  };
+  Value *d = arg(0), *e = arg(1), *k = arg(2), *i = arg(3), *l = arg(4);
+  resolvesTo("__getitem__", {d, k}, "aten.__getitem__.Dict_str", t2);
+  resolvesTo("__getitem__", {e, i}, "aten.__getitem__.Dict_int", str);
+  resolvesTo("__getitem__", {l, i}, "aten.__getitem__.t", i64);
+  resolvesTo("len", {d}, "aten.len.Dict_str", i64);
+  resolvesTo("len", {l}, "aten.len.t", i64);
+  resolvesTo("keys", {e}, "aten.keys.int", getListType(i64));
+  resolvesTo("values", {d}, "aten.values.str", getListType(t2));
+  resolvesTo("items", {d}, "aten.items.str",
+             getListType(getTupleType(ctx, {str, t2})));
+  resolvesTo("__contains__", {d, k}, "aten.__contains__.str", getBoolType(ctx));
+  resolvesTo("__contains__", {l, i}, "aten.__contains__.int_list",
+             getBoolType(ctx));
+  resolvesTo("get", {d, k}, "aten.get.str", getOptionalType(t2));
+  resolvesTo("get", {e, i, k}, "aten.get.default_int", str);
+  resolvesTo("_set_item", {e, i, k}, "aten._set_item.int", Type());
+  resolvesTo("dict", {}, "aten.dict",
+             getDictType(str, getUnrankedTensorType(ctx)));
+  resolvesTo("dict", {e}, "aten.dict.Dict_int", byInt);
+  // torch.norm(x) and torch.norm(x, p, dim), as scripted code calls them.
+  Type tensor = getUnrankedTensorType(ctx);
+  resolvesTo("norm", {arg(5)}, "aten.norm.Scalar", tensor);
+  Value *p = b.createIntConstant(loc, 2);
+  resolvesTo("norm", {arg(5), p, l}, "aten.norm.ScalarOpt_dim", tensor);
+
+  // A value of the wrong type for the dict's values (t is bound by the
+  // dict first); candidates print their dict types without annotations.
+  std::string error;
+  llvm::SmallVector<CallArgument, 3> args = {
+      {d, "", llvm::SMLoc()}, {k, "", llvm::SMLoc()}, {i, "", llvm::SMLoc()}};
+  EXPECT_FALSE(resolveCall(b, loc, "aten", "_set_item", args, error));
+  EXPECT_EQ(error, "no overload of 'aten::_set_item' accepts "
+                   "(dict<str, tensor<2xf32>>, str, i64): candidates are "
+                   "_set_item.str(Dict(str, t) l, str idx, t v), "
+                   "_set_item.int(Dict(int, t) l, int idx, t v)");
+  // With one candidate, the binding that made it fail is named.
+  args[2].value = l;
+  EXPECT_FALSE(resolveCall(b, loc, "aten", "get.default_str", args, error));
+  EXPECT_EQ(error, "'aten::get.default_str' expects t for argument "
+                   "'default_value', got list<i64> (t is tensor<2xf32>)");
+  args.pop_back();
+  EXPECT_FALSE(resolveCall(b, loc, "aten", "keys.int", {args[0]}, error));
+  EXPECT_EQ(error, "'aten::keys.int' expects Dict(int, t) for argument "
+                   "'self', got dict<str, tensor<2xf32>>");
+  EXPECT_TRUE(succeeded(verify(module.getOperation())));
+}
+
 struct BadSchema {
   const char *text;
   const char *message;
@@ -162,7 +385,12 @@ TEST(OpSchema, MalformedSchemasGiveAMessage) {
       {"(Tensor self) -> (Tensor, Tensor", "expected ')' after results"},
       {"(int x) -> int y z", "unexpected 'z'"},
       {"(complex x) -> int", "unsupported type 'complex'"},
-      {"(Dict(str, t) d) -> int", "unsupported type 'Dict'"},
+      {"(Dict d) -> int", "unsupported type 'Dict'"},
+      {"(Dict(str) d) -> int", "expected ',' after the dict key type"},
+      {"(Dict(str, t d) -> int", "expected ')' after the dict value type"},
+      {"(Dict(complex, t) d) -> int", "unsupported type 'complex'"},
+      {"((str, t d) -> int", "expected ')' after tuple members"},
+      {"(tval x) -> int", "unsupported type 'tval'"},
       {"(int?? x) -> int", "optional twice"},
       {"(int[0] x) -> int", "bad list size"},
       {"(int[2 x) -> int", "expected ']'"},

@@ -65,6 +65,11 @@ cl::opt<bool> timePasses("time-passes",
 cl::opt<bool> passStatistics("pass-statistics",
                              cl::desc("Report each pass's statistics"),
                              cl::cat(toolCategory));
+cl::list<std::string> preserveMethods(
+    "preserve-method",
+    cl::desc("Keep this method of the root module when freezing (forward "
+             "is always kept); may be repeated"),
+    cl::cat(toolCategory));
 cl::opt<bool> elideLargeConstants(
     "elide-large-constants",
     cl::desc("Print large dense constants as dense<elided>, omit blob data "
@@ -189,6 +194,15 @@ bool processChunk(std::unique_ptr<llvm::MemoryBuffer> buffer,
       llvm::errs() << "irc-opt: error: " << err << '\n';
       return false;
     }
+    // --preserve-method=NAME applies to every freeze in the pipeline.
+    for (const std::string &method : preserveMethods)
+      for (const std::unique_ptr<Pass> &pass : pm.getPasses())
+        if (pass->getArgument() == "freeze")
+          if (std::string err = pass->setOption("preserve-methods", method);
+              !err.empty()) {
+            llvm::errs() << "irc-opt: error: " << err << '\n';
+            return false;
+          }
     if (failed(pm.run(module->getOperation())))
       return false;
     printOp(module->getOperation(), out, printOptions);
