@@ -1,10 +1,13 @@
-//===- Canonicalize.cpp - canonicalize
-//--------------------------------------===//
+//===- Canonicalize.cpp - canonicalize ------------------------------------===//
 //
 // Runs the greedy rewrite driver with every op's folder plus these patterns:
 //  - prim.if on a constant condition: the taken region replaces the op;
 //  - prim.loop that never runs (constant trip count <= 0 or constant false
 //    initial condition): its results become the initial values;
+//  - aten._convolution (what traced models call) with a constant
+//    `transposed` and 1- or 2-element stride becomes aten.conv1d,
+//    aten.conv2d or aten.conv_transpose2d.input, as PyTorch's
+//    replaceConvolutionWithAtenConv does;
 //  - only in functions without in-place ops, where values cannot change
 //    under an alias:
 //    - aten.add.Scalar(x, 0, alpha) and aten.mul.Scalar(x, 1) become x when
@@ -108,6 +111,45 @@ struct FoldListAccess : RewritePattern {
   }
 };
 
+/// The number of elements of a list value built by prim.list_construct or
+/// a constant, or -1.
+static int64_t knownListSize(Value *list) {
+  if (Attribute a = getConstantValue(list))
+    return a.is(Attribute::Kind::List) ? int64_t(a.getList().size()) : -1;
+  Operation *def = list->getDefiningOp();
+  return def && def->is(OpId::PrimListConstruct) ? def->getNumOperands() : -1;
+}
+
+struct ConvolutionToConv : RewritePattern {
+  explicit ConvolutionToConv(OpId root) : RewritePattern(root) {}
+  LogicalResult matchAndRewrite(Operation *op, Rewriter &rw) const override {
+    // (input, weight, bias, stride, padding, dilation, transposed,
+    //  output_padding, groups, benchmark, deterministic, cudnn_enabled[,
+    //  allow_tf32])
+    Attribute transposed = getConstantValue(op->getOperand(6));
+    if (!transposed || !transposed.is(Attribute::Kind::Bool))
+      return failure();
+    int64_t dims = knownListSize(op->getOperand(3));
+    auto operand = [&](unsigned i) { return op->getOperand(i); };
+    llvm::SmallVector<Value *, 8> operands{operand(0), operand(1), operand(2),
+                                           operand(3), operand(4)};
+    OpId id;
+    if (!transposed.getBool() && (dims == 1 || dims == 2)) {
+      id = dims == 1 ? OpId::AtenConv1d : OpId::AtenConv2d;
+      operands.append({operand(5), operand(8)});
+    } else if (transposed.getBool() && dims == 2) {
+      id = OpId::AtenConvTranspose2dInput;
+      operands.append({operand(7), operand(8), operand(5)});
+    } else {
+      return failure();
+    }
+    Operation *conv = rw.create(op->getLoc(), id,
+                                {op->getResult(0)->getType()}, operands);
+    rw.replaceOp(op, {conv->getResult(0)});
+    return success();
+  }
+};
+
 class CanonicalizePass : public Pass {
 public:
   llvm::StringRef getArgument() const override { return "canonicalize"; }
@@ -117,6 +159,8 @@ public:
     for (PatternList *list : {&safe, &all}) {
       list->push_back(std::make_unique<FoldConstantIf>());
       list->push_back(std::make_unique<FoldLoopNeverRuns>());
+      for (OpId id : {OpId::Aten_Convolution, OpId::Aten_ConvolutionDeprecated})
+        list->push_back(std::make_unique<ConvolutionToConv>(id));
     }
     all.push_back(std::make_unique<FoldTensorIdentity>());
     all.push_back(std::make_unique<FoldListAccess>());
