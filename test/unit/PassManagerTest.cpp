@@ -29,7 +29,7 @@ TEST(PassManager, RegisteredPasses) {
     EXPECT_EQ(info.factory()->getArgument(), info.argument);
   }
   EXPECT_EQ(names, (Names{"canonicalize", "cse", "dce", "freeze", "inline",
-                          "unroll-constant-loops"}));
+                          "unpack-prepacked", "unroll-constant-loops"}));
   EXPECT_EQ(lookupPass("cse"), &getRegisteredPasses()[1]);
   EXPECT_EQ(lookupPass("cse2"), nullptr);
 }
