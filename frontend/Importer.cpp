@@ -61,6 +61,9 @@ public:
   Operation *getMethod(StringRef cls, StringRef method, llvm::SMLoc at);
   /// The function `qualname` (`__torch__.torch.nn.functional.relu`).
   Operation *getFunction(StringRef qualname, llvm::SMLoc at);
+  /// The function type of `def`, with `selfType` for its first parameter
+  /// when it is a method; null after reporting an error.
+  Type signatureOf(const ts::FuncDef &def, Type selfType);
   /// Creates the symbol of `def`, with `selfType` for its first parameter
   /// when it is a method, and queues its body.
   Operation *declareFunction(StringRef symbol, const ts::FuncDef &def,
@@ -448,8 +451,7 @@ Value *Importer::emitArchiveConstant(uint32_t k, Location loc, llvm::SMLoc at) {
 // Functions
 //===----------------------------------------------------------------------===//
 
-Operation *Importer::declareFunction(StringRef symbol, const ts::FuncDef &def,
-                                     Type selfType) {
+Type Importer::signatureOf(const ts::FuncDef &def, Type selfType) {
   llvm::SmallVector<Type, 4> inputs;
   for (size_t i = 0; i < def.params.size(); ++i) {
     const ts::Param &p = def.params[i];
@@ -459,7 +461,7 @@ Operation *Importer::declareFunction(StringRef symbol, const ts::FuncDef &def,
     if (!t) {
       if (!p.type)
         emitError(p.loc) << "parameter '" << p.name << "' has no type";
-      return nullptr;
+      return Type();
     }
     inputs.push_back(t);
   }
@@ -467,12 +469,19 @@ Operation *Importer::declareFunction(StringRef symbol, const ts::FuncDef &def,
   if (def.returnType) {
     Type r = convertType(def.returnType);
     if (!r)
-      return nullptr;
+      return Type();
     if (!r.isNone())
       results.push_back(r);
   }
-  FuncOp f = FuncOp::create(ctx, locOf(def.loc), symbol,
-                            getFunctionType(ctx, inputs, results));
+  return getFunctionType(ctx, inputs, results);
+}
+
+Operation *Importer::declareFunction(StringRef symbol, const ts::FuncDef &def,
+                                     Type selfType) {
+  Type type = signatureOf(def, selfType);
+  if (!type)
+    return nullptr;
+  FuncOp f = FuncOp::create(ctx, locOf(def.loc), symbol, type);
   f.setPrivate(true);
   for (size_t i = 0; i < def.params.size(); ++i)
     f.getEntryBlock().getArgument(i)->setNameHint(def.params[i].name);
@@ -736,15 +745,17 @@ LogicalResult FunctionEmitter::emitIf(const ts::IfStmt &s) {
   // Results: the names both branches bind that differ from before.
   std::vector<std::string> names;
   llvm::SmallVector<Type, 4> types;
+  std::vector<std::pair<std::string, Value *>> unchanged;
   for (auto &[name, binding] : branchEnvs[0]) {
     auto other = branchEnvs[1].find(name);
     if (!binding.value || other == branchEnvs[1].end() || !other->second.value)
       continue;
-    auto old = before.find(name);
-    if (binding.value == other->second.value ||
-        (old != before.end() && old->second.value == binding.value &&
-         old->second.value == other->second.value))
+    // Both branches bind a value from before the if (`x3 = x2` in each):
+    // it is visible after the if as it is.
+    if (binding.value == other->second.value) {
+      unchanged.push_back({name, binding.value});
       continue;
+    }
     Type t = unify(binding.value->getType(), other->second.value->getType());
     if (!t)
       return emitError(s.loc)
@@ -767,6 +778,8 @@ LogicalResult FunctionEmitter::emitIf(const ts::IfStmt &s) {
   }
   tmp->erase();
   env = std::move(before);
+  for (auto &[name, value] : unchanged)
+    env[name] = {value, ""};
   for (size_t k = 0; k < names.size(); ++k) {
     op->getResult(k)->setNameHint(names[k].front() == '_' ? "" : names[k]);
     env[names[k]] = {op->getResult(k), ""};
@@ -1107,10 +1120,35 @@ Value *FunctionEmitter::emitMethodCall(llvm::SMLoc at, Value *self,
                                        llvm::ArrayRef<Value *> args) {
   Location loc = locOf(at);
   StringRef cls = self->getType().getName();
-  Operation *f = im.getMethod(cls, method, at);
-  if (!f)
-    return nullptr;
-  Type type = FuncOp(f).getFunctionType();
+  const ts::ClassDef *def = im.lookupClass(cls);
+  Type type;
+  if (def && (def->classKind == ts::ClassKind::ModuleInterface ||
+              def->classKind == ts::ClassKind::Interface)) {
+    // An interface has no body to call: the call stays a method call (the
+    // freeze pass resolves it on the constant object behind it), and every
+    // class that could be behind it gets the method.
+    const ts::FuncDef *m = def->lookupMethod(method);
+    if (!m) {
+      emitError(at) << "interface '" << cls << "' has no method '" << method
+                    << "'";
+      return nullptr;
+    }
+    if (!(type = im.signatureOf(*m, self->getType())))
+      return nullptr;
+    for (auto &entry : im.archive.classes) {
+      const ts::ClassDef *impl = entry.second;
+      if (impl->classKind != ts::ClassKind::ModuleInterface &&
+          impl->classKind != ts::ClassKind::Interface &&
+          impl->lookupMethod(method) &&
+          !im.getMethod(entry.first(), method, at))
+        return nullptr;
+    }
+  } else {
+    Operation *f = im.getMethod(cls, method, at);
+    if (!f)
+      return nullptr;
+    type = FuncOp(f).getFunctionType();
+  }
   llvm::ArrayRef<Type> inputs = type.getInputs();
   if (args.size() + 1 != inputs.size()) {
     emitError(at) << "method '" << method << "' of '" << cls << "' takes "
@@ -1210,6 +1248,8 @@ Value *FunctionEmitter::emitCall(const ts::CallExpr &call) {
                         args);
   if (name == "str" || name == "len")
     return emitOperator(call.loc, "aten", name, args);
+  if (name == "print")
+    return emitOperator(call.loc, "prim", "print", args);
   if (name.consume_front("torch.")) {
     if (name == "device" && args.size() == 1) {
       if (Attribute s = getConstantValue(args[0].value))

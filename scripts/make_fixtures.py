@@ -157,6 +157,31 @@ class Affine:
         return x * self.scale + self.bias
 
 
+@torch.jit.interface
+class ScaleInterface(nn.Module):
+    def forward(self, x: Tensor) -> Tensor:
+        pass
+
+
+class Doubler(nn.Module):
+    def forward(self, x: Tensor) -> Tensor:
+        return x * 2.0
+
+
+class UsesInterface(nn.Module):
+    """A submodule typed by a ModuleInterface: the call goes through the
+    interface, whose class has no body."""
+
+    impl: ScaleInterface
+
+    def __init__(self):
+        super().__init__()
+        self.impl = Doubler()
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.impl.forward(x) + 1.0
+
+
 class UsesScriptClass(nn.Module):
     """Holds a script-class instance as an attribute and builds another in forward."""
 
@@ -796,6 +821,8 @@ SOURCES: List[Source] = [
     Source("sequential", "small",
            simple(lambda: nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4)), (3, 8)),
            [S], "nn.Sequential scripted directly; children via getattr(self, \"0\")"),
+    Source("interface_call", "small", simple(UsesInterface, (2, 3)), [S],
+           "a submodule typed by a ModuleInterface; the call goes through it"),
     Source("script_class", "small", simple(UsesScriptClass, (4,)), [S],
            "@torch.jit.script class Affine: an attribute instance (data.pkl GLOBAL "
            "'__torch__ Affine') and one built in forward (__new__/__init__)"),
