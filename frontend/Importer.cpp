@@ -52,6 +52,9 @@ public:
 
   // Module data.
   Attribute importValue(const PickleValue &v, const std::string &path);
+  /// Adds `const @name = value : type`; returns `@name`.
+  Attribute defineModuleConst(const std::string &name, Attribute value,
+                              Type type);
   Type typeOf(const PickleValue &v);
   /// `CONSTANTS.c<k>`: a constant op for element k of constants.pkl.
   Value *emitArchiveConstant(uint32_t k, Location loc, llvm::SMLoc at);
@@ -189,6 +192,16 @@ Type Importer::convertType(const ts::TypeExpr *t) {
 // Module data
 //===----------------------------------------------------------------------===//
 
+Attribute Importer::defineModuleConst(const std::string &name, Attribute value,
+                                      Type type) {
+  builder.setInsertionPointToEnd(&module.getBody());
+  builder.create(module.getOperation()->getLoc(), OpId::ModuleConst, {}, {},
+                 {builder.getNamedAttr("sym_name", getStringAttr(ctx, name)),
+                  builder.getNamedAttr("type", getTypeAttr(type)),
+                  builder.getNamedAttr("value", value)});
+  return getSymbolRefAttr(ctx, name);
+}
+
 Type Importer::typeOf(const PickleValue &v) {
   switch (v.kind) {
   case PKind::None:
@@ -292,15 +305,8 @@ static std::string gatherStrided(const PickledTensor &t) {
 
 Attribute Importer::importValue(const PickleValue &v, const std::string &path) {
   auto defineConst = [&](Attribute value, Type type) {
-    builder.setInsertionPointToEnd(&module.getBody());
-    Operation *c = builder.create(
-        module.getOperation()->getLoc(), OpId::ModuleConst, {}, {},
-        {builder.getNamedAttr("sym_name", getStringAttr(ctx, path)),
-         builder.getNamedAttr("type", getTypeAttr(type)),
-         builder.getNamedAttr("value", value)});
-    (void)c;
     symbols[&v] = path;
-    return getSymbolRefAttr(ctx, path);
+    return defineModuleConst(path, value, type);
   };
   if (auto it = symbols.find(&v); it != symbols.end())
     return getSymbolRefAttr(ctx, it->second);
@@ -361,15 +367,8 @@ Attribute Importer::importValue(const PickleValue &v, const std::string &path) {
     if (t.qscheme == PickledTensor::QScheme::None)
       return defineConst(data, type);
     // A quantized tensor: its integer data and quantization parameters.
-    std::string dataPath = path + ".int_repr";
-    builder.setInsertionPointToEnd(&module.getBody());
-    builder.create(
-        module.getOperation()->getLoc(), OpId::ModuleConst, {}, {},
-        {builder.getNamedAttr("sym_name", getStringAttr(ctx, dataPath)),
-         builder.getNamedAttr("type", getTypeAttr(type)),
-         builder.getNamedAttr("value", data)});
-    llvm::SmallVector<NamedAttribute, 6> fields{
-        builder.getNamedAttr("int_repr", getSymbolRefAttr(ctx, dataPath))};
+    llvm::SmallVector<NamedAttribute, 6> fields{builder.getNamedAttr(
+        "int_repr", defineModuleConst(path + ".int_repr", data, type))};
     if (t.qscheme == PickledTensor::QScheme::PerTensorAffine) {
       fields.push_back(builder.getNamedAttr(
           "qscheme", getStringAttr(ctx, "per_tensor_affine")));

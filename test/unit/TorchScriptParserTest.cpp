@@ -2,9 +2,9 @@
 //
 // Parses snippets in the style of the TorchScript printer and checks the
 // tree through a small dumper; checks that malformed input gives exactly
-// one diagnostic at the right line and column; and parses a corpus of real
-// archives' code/ files when one is present (IRC_TS_CORPUS, default
-// /tmp/ts-corpus/src, made by `torch.jit.save` + unzip).
+// one diagnostic at the right line and column. Every code file of the
+// archives PyTorch writes for the tests is parsed by test/frontend/
+// fixtures.test.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/TorchScriptParser.h"
@@ -13,10 +13,8 @@
 #include "ir/Diagnostics.h"
 #include "test/unit/TestUtils.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "gtest/gtest.h"
 #include <cmath>
@@ -1271,57 +1269,6 @@ TEST(TorchScriptLexer, TokenStream) {
   EXPECT_TRUE(err.is(Token::Error));
   EXPECT_EQ(bad.getErrorMessage(), "unexpected character '?'");
   EXPECT_TRUE(bad.lex().is(Token::Error));
-}
-
-//===----------------------------------------------------------------------===//
-// Real archives
-//===----------------------------------------------------------------------===//
-
-/// Parses every `.py` under the corpus directory (a tree of extracted
-/// `code/` folders). Skipped when there is no corpus.
-TEST(TorchScriptCorpus, ParsesEveryFile) {
-  std::string root = "/tmp/ts-corpus/src";
-  if (const char *env = std::getenv("IRC_TS_CORPUS"))
-    root = env;
-  if (!llvm::sys::fs::is_directory(root))
-    GTEST_SKIP() << "no corpus at " << root;
-
-  Context ctx;
-  test::DiagCapture diags(ctx);
-  unsigned numFiles = 0, numDecls = 0, numFailed = 0;
-  std::error_code ec;
-  for (llvm::sys::fs::recursive_directory_iterator it(root, ec), end;
-       it != end && !ec; it.increment(ec)) {
-    if (llvm::sys::path::extension(it->path()) != ".py")
-      continue;
-    auto buffer = llvm::MemoryBuffer::getFile(it->path());
-    ASSERT_TRUE(buffer) << it->path();
-    // Name the buffer by its archive-relative path, as the importer will.
-    StringRef path = it->path();
-    size_t code = path.find("/code/");
-    std::string name =
-        code == StringRef::npos ? path.str() : path.substr(code + 1).str();
-    llvm::SourceMgr mgr;
-    unsigned id = mgr.AddNewSourceBuffer(
-        llvm::MemoryBuffer::getMemBufferCopy((*buffer)->getBuffer(), name),
-        llvm::SMLoc());
-    diags.diags.clear();
-    std::optional<File> file = parseFile(mgr, id, ctx);
-    ++numFiles;
-    if (!file) {
-      ++numFailed;
-      ADD_FAILURE() << it->path() << ": "
-                    << (diags.diags.empty() ? "?" : diags.diags[0].message)
-                    << " at line "
-                    << (diags.diags.empty() ? 0 : diags.diags[0].loc.getLine());
-      continue;
-    }
-    numDecls += file->getDecls().size();
-  }
-  ASSERT_FALSE(ec) << ec.message();
-  std::printf("[ corpus   ] %u files, %u classes and functions, %u failed\n",
-              numFiles, numDecls, numFailed);
-  EXPECT_GT(numFiles, 0u);
 }
 
 } // namespace
