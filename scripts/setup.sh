@@ -14,6 +14,7 @@ packages=(
   pkg-config libminizip-dev           # frontend/: reading .pt archives
   python3-torch python3-torchvision   # test fixtures and reference outputs
   python3-numpy                       #   (never linked into irc)
+  libtorch-dev                        # bench/: irc against torch::jit::load
 )
 
 missing=()
