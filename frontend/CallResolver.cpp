@@ -28,70 +28,13 @@ using SK = SchemaType::Kind;
 // Types
 //===----------------------------------------------------------------------===//
 
-/// Type-variable bindings of one candidate, in binding order.
-using Bindings = llvm::SmallVector<std::pair<std::string, Type>, 2>;
+using Bindings = SchemaBindings;
 
 Type lookupVar(const Bindings &vars, StringRef name) {
   for (const auto &[var, bound] : vars)
     if (var == name)
       return bound;
   return Type();
-}
-
-/// Whether a value of type `t` may be passed for `st`, binding type
-/// variables: the verifier's rule (ir/Verifier.cpp), so that the op built
-/// verifies. Leaves `vars` unchanged when it fails.
-bool matchType(const SchemaType &st, Type t, Bindings &vars) {
-  size_t numBound = vars.size();
-  auto fail = [&] {
-    vars.resize(numBound);
-    return false;
-  };
-  switch (st.kind) {
-  case SK::Tensor:
-    return t.isTensor();
-  case SK::Int:
-    return t.isInt();
-  case SK::Float:
-    return t.isFloat();
-  case SK::Bool:
-    return t.isBool();
-  case SK::Str:
-    return t.getKind() == Type::Kind::Str;
-  case SK::Device:
-    return t.getKind() == Type::Kind::Device;
-  case SK::Scalar:
-    return t.isInt() || t.isFloat() || t.isBool();
-  case SK::Any:
-    return true;
-  case SK::Var:
-    if (Type bound = lookupVar(vars, st.var))
-      return bound == t;
-    vars.push_back({st.var, t});
-    return true;
-  case SK::List:
-    return (t.isList() && matchType(*st.element, t.getElementType(), vars)) ||
-           fail();
-  case SK::Optional:
-    if (t.isNone())
-      return true;
-    if (t.getKind() == Type::Kind::Optional)
-      return matchType(*st.element, t.getElementType(), vars) || fail();
-    return matchType(*st.element, t, vars) || fail();
-  case SK::Dict:
-    return (t.isDict() && matchType(*st.key, t.getDictKeyType(), vars) &&
-            matchType(*st.element, t.getDictValueType(), vars)) ||
-           fail();
-  case SK::Tuple: {
-    if (!t.isTuple() || t.getTupleTypes().size() != st.members.size())
-      return false;
-    for (unsigned i = 0; i < st.members.size(); ++i)
-      if (!matchType(st.members[i], t.getTupleTypes()[i], vars))
-        return fail();
-    return true;
-  }
-  }
-  return false;
 }
 
 /// The first type variable of `st` that `vars` does not bind, or empty.
@@ -221,48 +164,10 @@ Type defaultType(const SchemaParam &p, Context &ctx) {
   return getListType(elementType);
 }
 
-/// Prints `st` as in a schema, without alias annotations.
-void printSchemaType(const SchemaType &st, llvm::raw_ostream &os) {
-  switch (st.kind) {
-  case SK::List:
-    printSchemaType(*st.element, os);
-    os << '[';
-    if (st.fixedSize)
-      os << st.fixedSize;
-    os << ']';
-    return;
-  case SK::Optional:
-    printSchemaType(*st.element, os);
-    os << '?';
-    return;
-  case SK::Dict:
-    os << "Dict(";
-    printSchemaType(*st.key, os);
-    os << ", ";
-    printSchemaType(*st.element, os);
-    os << ')';
-    return;
-  case SK::Tuple:
-    os << '(';
-    for (unsigned i = 0; i < st.members.size(); ++i) {
-      if (i)
-        os << ", ";
-      printSchemaType(st.members[i], os);
-    }
-    os << ')';
-    return;
-  default: {
-    SchemaType plain = st;
-    plain.alias.clear();
-    plain.print(os);
-  }
-  }
-}
-
 std::string schemaTypeStr(const SchemaType &st) {
   std::string s;
   llvm::raw_string_ostream os(s);
-  printSchemaType(st, os);
+  st.print(os, /*withAlias=*/false);
   return s;
 }
 
@@ -385,7 +290,7 @@ static bool isListLikeTuple(Type t, const SchemaType &list) {
   Type first = t.getTupleTypes().front();
   Bindings none;
   return llvm::all_of(t.getTupleTypes(), [&](Type m) { return m == first; }) &&
-         matchType(*list.element, first, none);
+         matchSchemaType(*list.element, first, none);
 }
 
 /// Assigns arguments to parameters as tryMatchSchema does; fails on
@@ -495,7 +400,7 @@ std::optional<Operand> Matcher::matchArgument(const SchemaType &st,
     o.kind = Operand::Kind::Repeat;
     o.type = getListType(t);
     o.count = target.fixedSize;
-    if (matchType(st, o.type, vars))
+    if (matchSchemaType(st, o.type, vars))
       return o;
     return std::nullopt;
   }
@@ -503,11 +408,11 @@ std::optional<Operand> Matcher::matchArgument(const SchemaType &st,
   if (isListLikeTuple(t, target)) {
     o.kind = Operand::Kind::TupleToList;
     o.type = getListType(t.getTupleTypes().front());
-    if (matchType(st, o.type, vars))
+    if (matchSchemaType(st, o.type, vars))
       return o;
     return std::nullopt;
   }
-  if (matchType(st, t, vars))
+  if (matchSchemaType(st, t, vars))
     return o;
   if (!allowConversions)
     return std::nullopt;
@@ -530,7 +435,7 @@ std::optional<Operand> Matcher::matchArgument(const SchemaType &st,
   } else {
     return std::nullopt;
   }
-  if (matchType(st, o.type, vars))
+  if (matchSchemaType(st, o.type, vars))
     return o;
   return std::nullopt;
 }
@@ -562,7 +467,7 @@ std::optional<Operand> Matcher::matchPack(const SchemaParam &p, unsigned first,
     pack.elements.push_back(std::move(*e));
   }
   pack.type = getListType(elementType);
-  if (!matchType(p.type, pack.type, vars)) {
+  if (!matchSchemaType(p.type, pack.type, vars)) {
     fail(failure, mismatch(p, p.type, pack.type));
     return std::nullopt;
   }
@@ -594,7 +499,7 @@ std::optional<Plan> Matcher::match(Failure &failure) {
       o.kind = Operand::Kind::Default;
       o.param = i;
       o.type = defaultType(p, ctx);
-      if (!o.type || !matchType(p.type, o.type, vars)) {
+      if (!o.type || !matchSchemaType(p.type, o.type, vars)) {
         fail(failure,
              "has a default for '" + p.name + "' that does not fit its type");
         return std::nullopt;
@@ -745,7 +650,7 @@ void printCandidate(const OpInfo &op, llvm::raw_ostream &os) {
       os << "...";
       continue;
     }
-    printSchemaType(p.type, os);
+    p.type.print(os, /*withAlias=*/false);
     os << (isVariadic ? "... " : " ") << p.name;
     if (p.hasDefault())
       os << '=' << p.defaultText;

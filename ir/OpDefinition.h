@@ -111,7 +111,9 @@ struct SchemaType {
     for (const SchemaType &m : members)
       fn(m);
   }
-  void print(llvm::raw_ostream &os) const;
+  /// Prints the type as in a schema (`int[2]`, `Dict(str, t)`,
+  /// `Tensor(a!)`); `withAlias` false leaves out alias annotations.
+  void print(llvm::raw_ostream &os, bool withAlias = true) const;
   std::string str() const;
 };
 
@@ -130,6 +132,16 @@ struct SchemaValue {
   /// The value as an attribute: int, float, bool, string, none or a list.
   Attribute toAttribute(Context &ctx) const;
 };
+
+/// Type-variable bindings of a schema match, in binding order.
+using SchemaBindings = llvm::SmallVector<std::pair<std::string, Type>, 2>;
+
+/// Whether a value of type `t` may be passed for `st`: Tensor takes any
+/// tensor, Scalar an int, float or bool, `T?` none, optional<T> or T, the
+/// int-like kinds i64, Any anything; type variables bind in `vars`, which is
+/// left unchanged when the match fails. The verifier checks ops with it and
+/// the importer's call resolution picks overloads with it.
+bool matchSchemaType(const SchemaType &st, Type t, SchemaBindings &vars);
 
 struct SchemaParam {
   std::string name;

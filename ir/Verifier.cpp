@@ -15,113 +15,6 @@
 
 using namespace irc;
 
-static void printSchemaType(const SchemaType &t, llvm::raw_ostream &os) {
-  using K = SchemaType::Kind;
-  switch (t.kind) {
-  case K::Tensor:
-    os << "Tensor";
-    return;
-  case K::Int:
-    os << "int";
-    return;
-  case K::Float:
-    os << "float";
-    return;
-  case K::Bool:
-    os << "bool";
-    return;
-  case K::Str:
-    os << "str";
-    return;
-  case K::Device:
-    os << "Device";
-    return;
-  case K::Scalar:
-    os << "Scalar";
-    return;
-  case K::Any:
-    os << "Any";
-    return;
-  case K::Var:
-    os << t.var;
-    return;
-  case K::List:
-    printSchemaType(*t.element, os);
-    os << "[]";
-    return;
-  case K::Optional:
-    printSchemaType(*t.element, os);
-    os << '?';
-    return;
-  case K::Dict:
-    os << "Dict(";
-    printSchemaType(*t.key, os);
-    os << ", ";
-    printSchemaType(*t.element, os);
-    os << ')';
-    return;
-  case K::Tuple:
-    os << '(';
-    for (unsigned i = 0; i < t.members.size(); ++i) {
-      if (i)
-        os << ", ";
-      printSchemaType(t.members[i], os);
-    }
-    os << ')';
-    return;
-  }
-}
-
-using Bindings = llvm::SmallVector<std::pair<std::string, Type>, 2>;
-
-static bool matchSchemaType(const SchemaType &st, Type t, Bindings &vars) {
-  using K = SchemaType::Kind;
-  switch (st.kind) {
-  case K::Tensor:
-    return t.isTensor();
-  case K::Int:
-    return t.isInt();
-  case K::Float:
-    return t.isFloat();
-  case K::Bool:
-    return t.isBool();
-  case K::Str:
-    return t.getKind() == Type::Kind::Str;
-  case K::Device:
-    return t.getKind() == Type::Kind::Device;
-  case K::Scalar:
-    return t.isInt() || t.isFloat() || t.isBool();
-  case K::Any:
-    return true;
-  case K::Var:
-    for (auto &[name, bound] : vars)
-      if (name == st.var)
-        return bound == t;
-    vars.push_back({st.var, t});
-    return true;
-  case K::List:
-    return t.isList() && matchSchemaType(*st.element, t.getElementType(), vars);
-  case K::Optional:
-    if (t.isNone())
-      return true;
-    if (t.getKind() == Type::Kind::Optional)
-      return matchSchemaType(*st.element, t.getElementType(), vars);
-    return matchSchemaType(*st.element, t, vars);
-  case K::Dict:
-    return t.isDict() && matchSchemaType(*st.key, t.getDictKeyType(), vars) &&
-           matchSchemaType(*st.element, t.getDictValueType(), vars);
-  case K::Tuple: {
-    if (!t.isTuple() || t.getTupleTypes().size() != st.members.size())
-      return false;
-    for (unsigned i = 0; i < st.members.size(); ++i)
-      if (!matchSchemaType(st.members[i], t.getTupleTypes()[i], vars))
-        return false;
-    return true;
-  }
-  }
-  return false;
-}
-
 static LogicalResult verifySchema(Operation *op, const Schema &schema) {
   unsigned numParams = schema.params.size();
   unsigned numOperands = op->getNumOperands();
@@ -130,7 +23,7 @@ static LogicalResult verifySchema(Operation *op, const Schema &schema) {
            << "expected " << (schema.variadic ? "at least " : "")
            << (schema.variadic ? numParams - 1 : numParams) << " operand"
            << (numParams == 1 ? "" : "s") << ", got " << numOperands;
-  Bindings vars;
+  SchemaBindings vars;
   for (unsigned i = 0; i < numOperands; ++i) {
     const SchemaParam &p = schema.params[std::min(i, numParams - 1)];
     Type t = op->getOperand(i)->getType();
@@ -138,7 +31,7 @@ static LogicalResult verifySchema(Operation *op, const Schema &schema) {
       continue;
     std::string expected;
     llvm::raw_string_ostream os(expected);
-    printSchemaType(p.type, os);
+    p.type.print(os, /*withAlias=*/false);
     return op->emitOpError() << "operand #" << i << " ('" << p.name
                              << "') must be " << expected << ", got " << t;
   }
@@ -153,7 +46,7 @@ static LogicalResult verifySchema(Operation *op, const Schema &schema) {
       continue;
     std::string expected;
     llvm::raw_string_ostream os(expected);
-    printSchemaType(schema.results[i], os);
+    schema.results[i].print(os, /*withAlias=*/false);
     return op->emitOpError()
            << "result #" << i << " must be " << expected << ", got " << t;
   }

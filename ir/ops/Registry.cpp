@@ -447,7 +447,7 @@ std::string irc::parseSchema(StringRef text, Schema &out) {
 
 bool SchemaType::isWritten() const { return StringRef(alias).contains('!'); }
 
-void SchemaType::print(llvm::raw_ostream &os) const {
+void SchemaType::print(llvm::raw_ostream &os, bool withAlias) const {
   switch (kind) {
   case Kind::Tensor:
     os << "Tensor";
@@ -477,21 +477,21 @@ void SchemaType::print(llvm::raw_ostream &os) const {
     os << var;
     break;
   case Kind::List:
-    element->print(os);
+    element->print(os, withAlias);
     os << '[';
     if (fixedSize)
       os << fixedSize;
     os << ']';
     break;
   case Kind::Optional:
-    element->print(os);
+    element->print(os, withAlias);
     os << '?';
     break;
   case Kind::Dict:
     os << "Dict(";
-    key->print(os);
+    key->print(os, withAlias);
     os << ", ";
-    element->print(os);
+    element->print(os, withAlias);
     os << ')';
     break;
   case Kind::Tuple:
@@ -499,13 +499,68 @@ void SchemaType::print(llvm::raw_ostream &os) const {
     for (unsigned i = 0; i < members.size(); ++i) {
       if (i)
         os << ", ";
-      members[i].print(os);
+      members[i].print(os, withAlias);
     }
     os << ')';
     break;
   }
-  if (!alias.empty())
+  if (withAlias && !alias.empty())
     os << '(' << alias << ')';
+}
+
+bool irc::matchSchemaType(const SchemaType &st, Type t, SchemaBindings &vars) {
+  using K = SchemaType::Kind;
+  size_t numBound = vars.size();
+  auto fail = [&] {
+    vars.resize(numBound);
+    return false;
+  };
+  switch (st.kind) {
+  case K::Tensor:
+    return t.isTensor();
+  case K::Int:
+    return t.isInt();
+  case K::Float:
+    return t.isFloat();
+  case K::Bool:
+    return t.isBool();
+  case K::Str:
+    return t.getKind() == Type::Kind::Str;
+  case K::Device:
+    return t.getKind() == Type::Kind::Device;
+  case K::Scalar:
+    return t.isInt() || t.isFloat() || t.isBool();
+  case K::Any:
+    return true;
+  case K::Var:
+    for (const auto &[name, bound] : vars)
+      if (name == st.var)
+        return bound == t;
+    vars.push_back({st.var, t});
+    return true;
+  case K::List:
+    return (t.isList() &&
+            matchSchemaType(*st.element, t.getElementType(), vars)) ||
+           fail();
+  case K::Optional:
+    if (t.isNone())
+      return true;
+    if (t.getKind() == Type::Kind::Optional)
+      return matchSchemaType(*st.element, t.getElementType(), vars) || fail();
+    return matchSchemaType(*st.element, t, vars) || fail();
+  case K::Dict:
+    return (t.isDict() && matchSchemaType(*st.key, t.getDictKeyType(), vars) &&
+            matchSchemaType(*st.element, t.getDictValueType(), vars)) ||
+           fail();
+  case K::Tuple:
+    if (!t.isTuple() || t.getTupleTypes().size() != st.members.size())
+      return false;
+    for (unsigned i = 0; i < st.members.size(); ++i)
+      if (!matchSchemaType(st.members[i], t.getTupleTypes()[i], vars))
+        return fail();
+    return true;
+  }
+  return false;
 }
 
 std::string SchemaType::str() const {
