@@ -1351,6 +1351,12 @@ Operation *Parser::parseLoopOp(SMLoc loc) {
   llvm::SmallVector<Value *, 4> operands;
   llvm::SmallVector<Type, 4> operandTypes{getIntType(ctx), getBoolType(ctx)};
   operandTypes.append(results.begin(), results.end());
+  // An initial value may be more precise than the carried type (as
+  // infer-shapes leaves a loop whose body generalises it); the verifier
+  // checks that it refines it.
+  for (unsigned i = 0; i < inits.size(); ++i)
+    if (Value *v = scope.lookup(inits[i].name))
+      operandTypes[i + 2] = v->getType();
   llvm::SmallVector<UseRef, 4> uses{trip, cond};
   uses.append(inits.begin(), inits.end());
   if (failed(resolveAll(uses, operandTypes, operands, typeLoc)))

@@ -141,7 +141,21 @@ using SchemaBindings = llvm::SmallVector<std::pair<std::string, Type>, 2>;
 /// int-like kinds i64, Any anything; type variables bind in `vars`, which is
 /// left unchanged when the match fails. The verifier checks ops with it and
 /// the importer's call resolution picks overloads with it.
-bool matchSchemaType(const SchemaType &st, Type t, SchemaBindings &vars);
+///
+/// With `elementBindings` (collectElementBindings over the op's operands and
+/// results), a type variable outside a list or dict also takes a type that
+/// refines (isRefinementOf) its binding inside one: the verifier lets
+/// `prim.list_construct(tensor<2xf32>, tensor<3xf32>) -> list<tensor>` and
+/// `aten.__getitem__.t(list<tensor>, i64) -> tensor<2xf32>` through, which is
+/// what infer-shapes leaves.
+bool matchSchemaType(const SchemaType &st, Type t, SchemaBindings &vars,
+                     const SchemaBindings *elementBindings = nullptr);
+
+/// Appends the first binding of each type variable that occurs inside a
+/// list or dict of `st`, matched against `t` (`t` in `t[]` against
+/// `list<tensor>` binds `tensor`).
+void collectElementBindings(const SchemaType &st, Type t, SchemaBindings &out,
+                            bool inContainer = false);
 
 struct SchemaParam {
   std::string name;

@@ -293,3 +293,37 @@ bool irc::areCompatible(Type a, Type b) {
   }
   return true;
 }
+
+bool irc::isRefinementOf(Type a, Type b) {
+  if (a == b)
+    return true;
+  if (!a || !b || a.getKind() != b.getKind())
+    return false;
+  switch (a.getKind()) {
+  case Type::Kind::Tensor: {
+    if (b.getDType() != DType::Unknown && a.getDType() != b.getDType())
+      return false;
+    if (!b.hasRank())
+      return true;
+    if (!a.hasRank() || a.getRank() != b.getRank())
+      return false;
+    for (unsigned i = 0; i < a.getRank(); ++i)
+      if (b.getShape()[i] != kDynamic && a.getShape()[i] != b.getShape()[i])
+        return false;
+    return true;
+  }
+  case Type::Kind::Optional:
+    return isRefinementOf(a.getElementType(), b.getElementType());
+  case Type::Kind::Tuple: {
+    auto as = a.getTupleTypes(), bs = b.getTupleTypes();
+    if (as.size() != bs.size())
+      return false;
+    for (size_t i = 0; i < as.size(); ++i)
+      if (!isRefinementOf(as[i], bs[i]))
+        return false;
+    return true;
+  }
+  default:
+    return false;
+  }
+}

@@ -132,6 +132,13 @@ Type getFunctionType(Context &ctx, llvm::ArrayRef<Type> inputs,
 /// equal rank whose known dims and dtypes agree; other types must be equal.
 bool areCompatible(Type a, Type b);
 
+/// True when `a` says at least what `b` says about a value, so a value of
+/// type `a` may flow where `b` is declared: equal types, or tensors whose
+/// dtype and known dims include `b`'s (`tensor<2x3xf32>` refines
+/// `tensor<?x3xf32>`, `tensor<*xf32>` and `tensor`), and optionals and
+/// tuples of such. Lists and dicts are mutable and must be equal.
+bool isRefinementOf(Type a, Type b);
+
 } // namespace irc
 
 namespace llvm {

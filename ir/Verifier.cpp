@@ -23,11 +23,21 @@ static LogicalResult verifySchema(Operation *op, const Schema &schema) {
            << "expected " << (schema.variadic ? "at least " : "")
            << (schema.variadic ? numParams - 1 : numParams) << " operand"
            << (numParams == 1 ? "" : "s") << ", got " << numOperands;
+  // Type variables inside lists and dicts first: a value outside may refine
+  // them.
+  SchemaBindings elements;
+  for (unsigned i = 0; i < numOperands; ++i)
+    collectElementBindings(schema.params[std::min(i, numParams - 1)].type,
+                           op->getOperand(i)->getType(), elements);
+  for (unsigned i = 0; i < schema.results.size() && i < op->getNumResults();
+       ++i)
+    collectElementBindings(schema.results[i], op->getResult(i)->getType(),
+                           elements);
   SchemaBindings vars;
   for (unsigned i = 0; i < numOperands; ++i) {
     const SchemaParam &p = schema.params[std::min(i, numParams - 1)];
     Type t = op->getOperand(i)->getType();
-    if (matchSchemaType(p.type, t, vars))
+    if (matchSchemaType(p.type, t, vars, &elements))
       continue;
     std::string expected;
     llvm::raw_string_ostream os(expected);
@@ -42,7 +52,7 @@ static LogicalResult verifySchema(Operation *op, const Schema &schema) {
            << op->getNumResults();
   for (unsigned i = 0; i < schema.results.size(); ++i) {
     Type t = op->getResult(i)->getType();
-    if (matchSchemaType(schema.results[i], t, vars))
+    if (matchSchemaType(schema.results[i], t, vars, &elements))
       continue;
     std::string expected;
     llvm::raw_string_ostream os(expected);

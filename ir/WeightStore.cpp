@@ -71,3 +71,9 @@ WeightStore::lookup(llvm::StringRef name) const {
     return std::nullopt;
   return it->second.data;
 }
+
+std::shared_ptr<const void>
+WeightStore::lookupOwner(llvm::StringRef name) const {
+  auto it = blobs.find(name);
+  return it == blobs.end() ? nullptr : it->second.owner;
+}

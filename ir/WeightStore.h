@@ -32,6 +32,9 @@ public:
                             uint64_t offset, uint64_t size);
 
   std::optional<llvm::ArrayRef<char>> lookup(llvm::StringRef name) const;
+  /// What keeps blob `name`'s bytes alive (null if there is no such blob):
+  /// holding it lets a runtime plan outlive the store without a copy.
+  std::shared_ptr<const void> lookupOwner(llvm::StringRef name) const;
   bool contains(llvm::StringRef name) const { return blobs.count(name); }
   size_t size() const { return blobs.size(); }
 

@@ -5,9 +5,10 @@
 //  - prim.loop that never runs (constant trip count <= 0 or constant false
 //    initial condition): its results become the initial values;
 //  - aten._convolution (what traced models call) with a constant
-//    `transposed` and 1- or 2-element stride becomes aten.conv1d,
-//    aten.conv2d or aten.conv_transpose2d.input, as PyTorch's
-//    replaceConvolutionWithAtenConv does;
+//    `transposed` and 1- or 2-element stride (or a 3-D or 4-D weight, which
+//    decides when known) becomes aten.conv1d, aten.conv2d or
+//    aten.conv_transpose2d.input, as PyTorch's replaceConvolutionWithAtenConv
+//    does;
 //  - only in functions without in-place ops, where values cannot change
 //    under an alias:
 //    - aten.add.Scalar(x, 0, alpha) and aten.mul.Scalar(x, 1) become x when
@@ -129,7 +130,12 @@ struct ConvolutionToConv : RewritePattern {
     Attribute transposed = getConstantValue(op->getOperand(6));
     if (!transposed || !transposed.is(Attribute::Kind::Bool))
       return failure();
-    int64_t dims = knownListSize(op->getOperand(3));
+    // As in PyTorch, the weight's rank gives the number of spatial dims; a
+    // one-element stride list is expanded to them (a 4-D weight with
+    // stride [1] is a conv2d).
+    Type weight = op->getOperand(1)->getType();
+    int64_t dims = weight.hasRank() ? int64_t(weight.getRank()) - 2
+                                    : knownListSize(op->getOperand(3));
     auto operand = [&](unsigned i) { return op->getOperand(i); };
     llvm::SmallVector<Value *, 8> operands{operand(0), operand(1), operand(2),
                                            operand(3), operand(4)};

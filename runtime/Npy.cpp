@@ -119,7 +119,8 @@ bool parseDescr(const std::string &descr, NpyDType &dtype, std::string &err) {
   static const Entry Table[] = {
       {"f4", NpyDType::F32}, {"f8", NpyDType::F64}, {"f2", NpyDType::F16},
       {"i8", NpyDType::I64}, {"i4", NpyDType::I32}, {"i2", NpyDType::I16},
-      {"i1", NpyDType::I8},  {"u1", NpyDType::U8},  {"b1", NpyDType::Bool}};
+      {"i1", NpyDType::I8},  {"u1", NpyDType::U8},  {"b1", NpyDType::Bool},
+      {"c8", NpyDType::C64}, {"c16", NpyDType::C128}};
   for (const Entry &e : Table) {
     if (code != e.code)
       continue;
@@ -134,7 +135,7 @@ bool parseDescr(const std::string &descr, NpyDType &dtype, std::string &err) {
   std::string kind;
   switch (code.empty() ? 0 : code[0]) {
   case 'c':
-    kind = "complex";
+    kind = "complex of this size";
     break;
   case 'O':
     kind = "Python objects";
@@ -168,7 +169,7 @@ bool parseDescr(const std::string &descr, NpyDType &dtype, std::string &err) {
   }
   err = "dtype '" + escapeString(descr) + "' (" + kind +
         ") is not supported; irc reads float16, float32, float64, int8, "
-        "int16, int32, int64, uint8 and bool";
+        "int16, int32, int64, uint8, bool, complex64 and complex128";
   return false;
 }
 
@@ -449,8 +450,11 @@ int64_t NpyArray::numel() const {
 
 size_t irc::rt::elementSize(NpyDType dtype) {
   switch (dtype) {
+  case NpyDType::C128:
+    return 16;
   case NpyDType::F64:
   case NpyDType::I64:
+  case NpyDType::C64:
     return 8;
   case NpyDType::F32:
   case NpyDType::I32:
@@ -486,6 +490,10 @@ const char *irc::rt::dtypeName(NpyDType dtype) {
     return "uint8";
   case NpyDType::Bool:
     return "bool";
+  case NpyDType::C64:
+    return "complex64";
+  case NpyDType::C128:
+    return "complex128";
   }
   return "?";
 }
@@ -510,6 +518,10 @@ const char *irc::rt::dtypeDescr(NpyDType dtype) {
     return "|u1";
   case NpyDType::Bool:
     return "|b1";
+  case NpyDType::C64:
+    return "<c8";
+  case NpyDType::C128:
+    return "<c16";
   }
   return "?";
 }

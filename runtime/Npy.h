@@ -17,7 +17,7 @@
 namespace irc::rt {
 
 /// The element types a `.npy` file may hold for irc.
-enum class NpyDType { F32, F64, F16, I64, I32, I16, I8, U8, Bool };
+enum class NpyDType { F32, F64, F16, I64, I32, I16, I8, U8, Bool, C64, C128 };
 
 /// An array read from or written to a `.npy` file.
 struct NpyArray {

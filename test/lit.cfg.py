@@ -17,6 +17,7 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%irc_src_root", config.irc_src_root))
 config.substitutions.append(("%fixtures", config.fixtures_dir))
 config.substitutions.append(("%hostile", config.hostile_dir))
+config.substitutions.append(("%opzoo", config.opzoo_dir))
 config.environment["PATH"] = os.path.pathsep.join(
     [config.irc_tools_dir, config.llvm_tools_dir, config.environment["PATH"]])
 

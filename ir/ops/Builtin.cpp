@@ -21,15 +21,20 @@ static LogicalResult verifySingleBlockRegion(Operation *op, Region &region,
   return success();
 }
 
+/// Checks `got` against `expected` type by type: equal or, with
+/// `allowRefined`, more precise (a `tensor<2xf32>` value returned where the
+/// signature says `tensor`, as infer-shapes leaves it).
 static LogicalResult expectTypes(Operation *op, llvm::StringRef what,
                                  llvm::ArrayRef<Type> got,
-                                 llvm::ArrayRef<Type> expected) {
+                                 llvm::ArrayRef<Type> expected,
+                                 bool allowRefined = false) {
   if (got.size() != expected.size())
     return op->emitOpError()
            << "has " << got.size() << ' ' << what
            << (got.size() == 1 ? "" : "s") << ", expected " << expected.size();
   for (unsigned i = 0; i < got.size(); ++i)
-    if (got[i] != expected[i])
+    if (allowRefined ? !isRefinementOf(got[i], expected[i])
+                     : got[i] != expected[i])
       return op->emitOpError() << what << " #" << i << " has type " << got[i]
                                << ", expected " << expected[i];
   return success();
@@ -93,7 +98,8 @@ LogicalResult irc::verifyReturn(Operation *op) {
   if (!parent || !parent->is(OpId::Func))
     return op->emitOpError() << "must be inside a 'func'";
   return expectTypes(op, "operand", operandTypes(op),
-                     FuncOp(parent).getFunctionType().getResults());
+                     FuncOp(parent).getFunctionType().getResults(),
+                     /*allowRefined=*/true);
 }
 
 /// The module holding `op`, or null.
@@ -114,7 +120,8 @@ LogicalResult irc::verifyCall(Operation *op) {
     return op->emitOpError()
            << "calls undefined function '@" << callee.getString() << "'";
   Type fnType = FuncOp(target).getFunctionType();
-  if (failed(expectTypes(op, "operand", operandTypes(op), fnType.getInputs())))
+  if (failed(expectTypes(op, "operand", operandTypes(op), fnType.getInputs(),
+                         /*allowRefined=*/true)))
     return failure();
   return expectTypes(op, "result", resultTypes(op), fnType.getResults());
 }

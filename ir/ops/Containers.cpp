@@ -8,8 +8,10 @@ LogicalResult irc::verifyListUnpack(Operation *op) {
   if (op->getNumOperands() != 1 || !op->getOperand(0)->getType().isList())
     return op->emitOpError() << "expected one list operand";
   Type element = op->getOperand(0)->getType().getElementType();
+  // A result may be more precise than the element type (infer-shapes types
+  // the pieces of aten.chunk).
   for (Value *r : op->getResults())
-    if (r->getType() != element)
+    if (!isRefinementOf(r->getType(), element))
       return op->emitOpError()
              << "result type " << r->getType()
              << " does not match the list element type " << element;
@@ -103,11 +105,11 @@ LogicalResult irc::verifyDictConstruct(Operation *op) {
   Type dict = op->getResult(0)->getType();
   Type key = dict.getDictKeyType(), value = dict.getDictValueType();
   for (unsigned i = 0; i < op->getNumOperands(); i += 2) {
-    if (op->getOperand(i)->getType() != key)
+    if (!isRefinementOf(op->getOperand(i)->getType(), key))
       return op->emitOpError()
              << "key #" << i / 2 << " has type " << op->getOperand(i)->getType()
              << ", expected the result's key type " << key;
-    if (op->getOperand(i + 1)->getType() != value)
+    if (!isRefinementOf(op->getOperand(i + 1)->getType(), value))
       return op->emitOpError()
              << "value #" << i / 2 << " has type "
              << op->getOperand(i + 1)->getType()

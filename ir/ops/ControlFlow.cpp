@@ -6,6 +6,8 @@
 // carried...); one body block with arguments (iteration: i64, carried...)
 // ending in prim.yield (condition: bool, carried...); results are the final
 // carried values. This is TorchScript's prim::If and prim::Loop.
+// Yielded and initial values may be more precise than the result types
+// (isRefinementOf), which is how infer-shapes leaves joined types.
 //
 //===----------------------------------------------------------------------===//
 #include "ir/Module.h"
@@ -21,8 +23,10 @@ static LogicalResult verifyYieldTypes(Operation *op, Block &block,
     return op->emitOpError()
            << regionName << " yields " << yield->getNumOperands()
            << " values, expected " << expected.size();
+  // A yielded value may be more precise than the result (infer-shapes joins
+  // the branches' types into the result).
   for (unsigned i = 0; i < expected.size(); ++i)
-    if (yield->getOperand(i)->getType() != expected[i])
+    if (!isRefinementOf(yield->getOperand(i)->getType(), expected[i]))
       return op->emitOpError()
              << regionName << " yields " << yield->getOperand(i)->getType()
              << " as value #" << i << ", expected " << expected[i];
@@ -72,11 +76,13 @@ LogicalResult irc::verifyLoop(Operation *op) {
                              << numCarried << " carried values";
   llvm::SmallVector<Type, 4> carried;
   for (unsigned i = 0; i < numCarried; ++i) {
-    carried.push_back(op->getOperand(i + 2)->getType());
-    if (op->getResult(i)->getType() != carried.back())
-      return op->emitOpError()
-             << "result #" << i << " has type " << op->getResult(i)->getType()
-             << " but its initial value is " << carried.back();
+    // The carried type is the result's; the initial value may be more
+    // precise.
+    carried.push_back(op->getResult(i)->getType());
+    if (!isRefinementOf(op->getOperand(i + 2)->getType(), carried.back()))
+      return op->emitOpError() << "result #" << i << " has type "
+                               << carried.back() << " but its initial value is "
+                               << op->getOperand(i + 2)->getType();
   }
   if (failed(verifyBody(op, op->getRegion(0), "body")))
     return failure();

@@ -98,6 +98,42 @@ LogicalResult irc::inferConv2d(Operation *op,
   return inferWindow2d(op, input, outC, kernel, s, p, d, false, same, results);
 }
 
+LogicalResult irc::inferConv1d(Operation *op,
+                               llvm::SmallVectorImpl<Type> &results) {
+  // (input (N, C, L) or (C, L), weight (O, C/groups, K), bias, stride,
+  //  padding (ints, or 'same'/'valid' for conv1d.padding), dilation, groups)
+  // Other ranks are left to the kernel: canonicalize turns aten._convolution
+  // with one-element lists into conv1d whatever the input's rank.
+  Type input = op->getOperand(0)->getType();
+  Type weight = op->getOperand(1)->getType();
+  if (!input.hasRank() || !weight.hasRank() || weight.getRank() != 3 ||
+      (input.getRank() != 2 && input.getRank() != 3))
+    return unknownShape(op, results, input.getDType());
+  auto shape = llvm::to_vector<3>(input.getShape());
+  unsigned rank = shape.size();
+  shape[rank - 2] = weight.getShape()[0];
+  llvm::SmallVector<int64_t, 1> s, p, d;
+  bool same = false, known = matchSpatialList(op->getOperand(3), 1, s) &&
+                             matchSpatialList(op->getOperand(5), 1, d);
+  if (op->is(OpId::AtenConv1dPadding)) {
+    Attribute mode = getConstantValue(op->getOperand(4));
+    known &= mode && mode.is(Attribute::Kind::String) &&
+             (mode.getString() == "same" || mode.getString() == "valid");
+    same = known && mode.getString() == "same";
+    p.assign(1, 0);
+  } else {
+    known &= matchSpatialList(op->getOperand(4), 1, p);
+  }
+  int64_t &len = shape[rank - 1];
+  if (!known || llvm::any_of(s, [](int64_t x) { return x <= 0; }) ||
+      llvm::any_of(d, [](int64_t x) { return x <= 0; }) || p[0] < 0)
+    len = kDynamic;
+  else if (!same)
+    len = windowOutput(len, weight.getShape()[2], s[0], p[0], d[0], false);
+  results.push_back(getTensorType(op->getContext(), shape, input.getDType()));
+  return success();
+}
+
 LogicalResult irc::inferMaxPool2d(Operation *op,
                                   llvm::SmallVectorImpl<Type> &results) {
   Type input = op->getOperand(0)->getType();
@@ -117,6 +153,28 @@ LogicalResult irc::inferMaxPool2d(Operation *op,
     p.clear();
   if (!matchSpatialList(op->getOperand(4), 2, d))
     d.clear();
+  return inferWindow2d(op, input, 0, kernel, s, p, d, ceil.getBool(), false,
+                       results);
+}
+
+LogicalResult irc::inferAvgPool2d(Operation *op,
+                                  llvm::SmallVectorImpl<Type> &results) {
+  // (self, kernel_size, stride=[], padding=0, ceil_mode=False,
+  //  count_include_pad=True, divisor_override=None)
+  Type input = op->getOperand(0)->getType();
+  if (input.hasRank() && input.getRank() != 3 && input.getRank() != 4)
+    return op->emitOpError() << "expected a 3-D or 4-D input, got " << input;
+  llvm::SmallVector<int64_t, 2> kernel, s, p, d{1, 1};
+  Attribute ceil = getConstantValue(op->getOperand(4));
+  if (!input.hasRank() || !matchSpatialList(op->getOperand(1), 2, kernel) ||
+      !ceil || !ceil.is(Attribute::Kind::Bool))
+    return unknownShape(op, results, input.getDType());
+  if (matchConstantIntList(op->getOperand(2), s) && s.empty())
+    s = kernel;
+  else if (!matchSpatialList(op->getOperand(2), 2, s))
+    s.clear();
+  if (!matchSpatialList(op->getOperand(3), 2, p))
+    p.clear();
   return inferWindow2d(op, input, 0, kernel, s, p, d, ceil.getBool(), false,
                        results);
 }
@@ -198,5 +256,92 @@ LogicalResult irc::inferMatmul(Operation *op,
   if (!vecB)
     shape.push_back(sb.back());
   results.push_back(getTensorType(op->getContext(), shape, dt));
+  return success();
+}
+
+LogicalResult irc::inferAddmm(Operation *op,
+                              llvm::SmallVectorImpl<Type> &results) {
+  // (self, mat1, mat2, *, beta, alpha): mat1 @ mat2 plus self broadcast.
+  Type self = op->getOperand(0)->getType();
+  Type a = op->getOperand(1)->getType(), b = op->getOperand(2)->getType();
+  DType dt = self.getDType() == a.getDType() && a.getDType() == b.getDType()
+                 ? a.getDType()
+                 : DType::Unknown;
+  if (!a.hasRank() || !b.hasRank())
+    return unknownShape(op, results, dt);
+  if (a.getRank() != 2 || b.getRank() != 2)
+    return op->emitOpError()
+           << "expected 2-D matrices, got " << a << " and " << b;
+  int64_t k1 = a.getShape()[1], k2 = b.getShape()[0];
+  if (isStatic(k1) && isStatic(k2) && k1 != k2)
+    return op->emitOpError()
+           << "contracting dims differ: " << a << " and " << b;
+  results.push_back(
+      getTensorType(op->getContext(), {a.getShape()[0], b.getShape()[1]}, dt));
+  return success();
+}
+
+LogicalResult irc::inferEmbedding(Operation *op,
+                                  llvm::SmallVectorImpl<Type> &results) {
+  // (weight, indices, ...): one weight row per index.
+  Type weight = op->getOperand(0)->getType();
+  Type indices = op->getOperand(1)->getType();
+  if (weight.hasRank() && weight.getRank() != 2)
+    return op->emitOpError() << "expected a 2-D weight, got " << weight;
+  if (!weight.hasRank() || !indices.hasRank())
+    return unknownShape(op, results, weight.getDType());
+  auto shape = llvm::to_vector<4>(indices.getShape());
+  shape.push_back(weight.getShape()[1]);
+  results.push_back(getTensorType(op->getContext(), shape, weight.getDType()));
+  return success();
+}
+
+/// The output of a recurrent layer on `input` ((L, N, H_in), (N, L, H_in)
+/// batch-first, or (L, H_in) unbatched): the input's leading dims and
+/// D * `hidden` features, D = 2 when `bidirectional` (an operand) is true.
+static Type recurrentOutput(Type input, Value *bidirectional, int64_t hidden) {
+  Context &ctx = input.getContext();
+  if (!input.hasRank() || input.getRank() == 0)
+    return getUnrankedTensorType(ctx, input.getDType());
+  Attribute bidi = getConstantValue(bidirectional);
+  int64_t features = kDynamic;
+  if (bidi && bidi.is(Attribute::Kind::Bool) && isStatic(hidden))
+    features = (bidi.getBool() ? 2 : 1) * hidden;
+  auto shape = llvm::to_vector<4>(input.getShape().drop_back());
+  shape.push_back(features);
+  return getTensorType(ctx, shape, input.getDType());
+}
+
+LogicalResult irc::inferGru(Operation *op,
+                            llvm::SmallVectorImpl<Type> &results) {
+  // gru.input: (input, hx, params, has_biases, num_layers, dropout, train,
+  // bidirectional, batch_first) -> (output, h_n); h_n is shaped as hx.
+  Type input = op->getOperand(0)->getType();
+  Type hx = op->getOperand(1)->getType();
+  int64_t hidden =
+      hx.hasRank() && hx.getRank() ? hx.getShape().back() : kDynamic;
+  results.push_back(recurrentOutput(input, op->getOperand(7), hidden));
+  results.push_back(hx);
+  return success();
+}
+
+LogicalResult irc::inferLstm(Operation *op,
+                             llvm::SmallVectorImpl<Type> &results) {
+  // lstm.input: (input, hx: [h0, c0], params, has_biases, num_layers,
+  // dropout, train, bidirectional, batch_first) -> (output, h_n, c_n); h_n
+  // and c_n are shaped as h0 and c0 (h0's last dim is the projection size
+  // when there is one, and the output's features are D times it).
+  Type input = op->getOperand(0)->getType();
+  Operation *hx = op->getOperand(1)->getDefiningOp();
+  Type unknown = getUnrankedTensorType(op->getContext(), input.getDType());
+  Type h = unknown, c = unknown;
+  if (hx && hx->is(OpId::PrimListConstruct) && hx->getNumOperands() == 2) {
+    h = hx->getOperand(0)->getType();
+    c = hx->getOperand(1)->getType();
+  }
+  int64_t hidden = h.hasRank() && h.getRank() ? h.getShape().back() : kDynamic;
+  results.push_back(recurrentOutput(input, op->getOperand(7), hidden));
+  results.push_back(h);
+  results.push_back(c);
   return success();
 }

@@ -51,26 +51,65 @@ LogicalResult inferSameAsFirst(Operation *op,
                                llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferBroadcast(Operation *op,
                              llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferScalarBroadcast(Operation *op,
+                                   llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferTrueDivide(Operation *op,
+                              llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferCompareTensor(Operation *op,
+                                 llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferCompareScalar(Operation *op,
                                  llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferUnaryFloat(Operation *op,
+                              llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferClamp(Operation *op, llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferSoftmax(Operation *op, llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferSum(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferMean(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferReduceDims(Operation *op,
+                              llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferReduceDimWithIndices(Operation *op,
+                                        llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferArgmax(Operation *op, llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferNumToTensor(Operation *op,
                                llvm::SmallVectorImpl<Type> &results);
 
 // Conv.cpp (convolution, linear algebra, pooling)
+LogicalResult inferConv1d(Operation *op, llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferConv2d(Operation *op, llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferLinear(Operation *op, llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferMatmul(Operation *op, llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferMaxPool2d(Operation *op,
                              llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferAvgPool2d(Operation *op,
+                             llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferAdaptiveAvgPool2d(Operation *op,
                                      llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferAddmm(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferEmbedding(Operation *op,
+                             llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferGru(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferLstm(Operation *op, llvm::SmallVectorImpl<Type> &results);
 
-// Shape.cpp (view, reshape, flatten, cat)
+// Shape.cpp (views, indexing, conversions, factories)
 LogicalResult inferReshape(Operation *op, llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferFlatten(Operation *op, llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferCat(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferTranspose(Operation *op,
+                             llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferT(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferUnsqueeze(Operation *op,
+                             llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferSqueeze(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferSelect(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferSlice(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferIndexSelect(Operation *op,
+                               llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferPad(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferTo(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferFactory(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferLike(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferScalarTensor(Operation *op,
+                                llvm::SmallVectorImpl<Type> &results);
 } // namespace irc
 
 #endif // IRC_IR_OPS_OPHOOKS_H

@@ -508,12 +508,17 @@ void SchemaType::print(llvm::raw_ostream &os, bool withAlias) const {
     os << '(' << alias << ')';
 }
 
-bool irc::matchSchemaType(const SchemaType &st, Type t, SchemaBindings &vars) {
+/// matchSchemaType; `inContainer` is true inside a list or dict type.
+static bool matchType(const SchemaType &st, Type t, SchemaBindings &vars,
+                      const SchemaBindings *elements, bool inContainer) {
   using K = SchemaType::Kind;
   size_t numBound = vars.size();
   auto fail = [&] {
     vars.resize(numBound);
     return false;
+  };
+  auto match = [&](const SchemaType &nested, Type nt, bool container) {
+    return matchType(nested, nt, vars, elements, inContainer || container);
   };
   switch (st.kind) {
   case K::Tensor:
@@ -533,34 +538,83 @@ bool irc::matchSchemaType(const SchemaType &st, Type t, SchemaBindings &vars) {
   case K::Any:
     return true;
   case K::Var:
+    // A value may be more precise than the element type of a list or dict
+    // the same op takes or gives (a `tensor<2xf32>` appended to a
+    // `list<tensor>`); it then binds nothing.
+    if (!inContainer && elements)
+      for (const auto &[name, bound] : *elements)
+        if (name == st.var && t != bound && isRefinementOf(t, bound))
+          return true;
     for (const auto &[name, bound] : vars)
       if (name == st.var)
         return bound == t;
     vars.push_back({st.var, t});
     return true;
   case K::List:
-    return (t.isList() &&
-            matchSchemaType(*st.element, t.getElementType(), vars)) ||
+    return (t.isList() && match(*st.element, t.getElementType(), true)) ||
            fail();
   case K::Optional:
     if (t.isNone())
       return true;
     if (t.getKind() == Type::Kind::Optional)
-      return matchSchemaType(*st.element, t.getElementType(), vars) || fail();
-    return matchSchemaType(*st.element, t, vars) || fail();
+      return match(*st.element, t.getElementType(), false) || fail();
+    return match(*st.element, t, false) || fail();
   case K::Dict:
-    return (t.isDict() && matchSchemaType(*st.key, t.getDictKeyType(), vars) &&
-            matchSchemaType(*st.element, t.getDictValueType(), vars)) ||
+    return (t.isDict() && match(*st.key, t.getDictKeyType(), true) &&
+            match(*st.element, t.getDictValueType(), true)) ||
            fail();
   case K::Tuple:
     if (!t.isTuple() || t.getTupleTypes().size() != st.members.size())
       return false;
     for (unsigned i = 0; i < st.members.size(); ++i)
-      if (!matchSchemaType(st.members[i], t.getTupleTypes()[i], vars))
+      if (!match(st.members[i], t.getTupleTypes()[i], false))
         return fail();
     return true;
   }
   return false;
+}
+
+bool irc::matchSchemaType(const SchemaType &st, Type t, SchemaBindings &vars,
+                          const SchemaBindings *elementBindings) {
+  return matchType(st, t, vars, elementBindings, false);
+}
+
+void irc::collectElementBindings(const SchemaType &st, Type t,
+                                 SchemaBindings &out, bool inContainer) {
+  using K = SchemaType::Kind;
+  if (!t)
+    return;
+  switch (st.kind) {
+  case K::Var:
+    if (inContainer &&
+        llvm::none_of(out, [&](const auto &b) { return b.first == st.var; }))
+      out.push_back({st.var, t});
+    return;
+  case K::List:
+    if (t.isList())
+      collectElementBindings(*st.element, t.getElementType(), out, true);
+    return;
+  case K::Optional:
+    if (t.getKind() == Type::Kind::Optional)
+      collectElementBindings(*st.element, t.getElementType(), out, inContainer);
+    else if (!t.isNone())
+      collectElementBindings(*st.element, t, out, inContainer);
+    return;
+  case K::Dict:
+    if (t.isDict()) {
+      collectElementBindings(*st.key, t.getDictKeyType(), out, true);
+      collectElementBindings(*st.element, t.getDictValueType(), out, true);
+    }
+    return;
+  case K::Tuple:
+    if (t.isTuple() && t.getTupleTypes().size() == st.members.size())
+      for (unsigned i = 0; i < st.members.size(); ++i)
+        collectElementBindings(st.members[i], t.getTupleTypes()[i], out,
+                               inContainer);
+    return;
+  default:
+    return;
+  }
 }
 
 std::string SchemaType::str() const {

@@ -475,15 +475,17 @@ TEST(NpyErrors, Dims) {
 
 TEST(NpyErrors, DTypes) {
   const char *supported = "; irc reads float16, float32, float64, int8, "
-                          "int16, int32, int64, uint8 and bool";
+                          "int16, int32, int64, uint8, bool, complex64 and "
+                          "complex128";
   EXPECT_EQ(parseError(npyFile(dict(">f4", "()"), "abcd")),
             "x.npy: dtype '>f4' (float32) is big-endian; irc reads "
             "little-endian data");
   EXPECT_EQ(parseError(npyFile(dict(">i8", "()"), "abcdefgh")),
             "x.npy: dtype '>i8' (int64) is big-endian; irc reads "
             "little-endian data");
-  EXPECT_EQ(parseError(npyFile(dict("<c8", "()"), "abcdefgh")),
-            std::string("x.npy: dtype '<c8' (complex) is not supported") +
+  EXPECT_EQ(parseError(npyFile(dict("<c4", "()"), "abcd")),
+            std::string("x.npy: dtype '<c4' (complex of this size) is not "
+                        "supported") +
                 supported);
   EXPECT_EQ(parseError(npyFile(dict("|O", "()"), "abcdefgh")),
             std::string("x.npy: dtype '|O' (Python objects) is not "
@@ -550,8 +552,8 @@ TEST(NpyErrors, Encoding) {
   EXPECT_EQ(parseError(npyFile(dict("<f4\xc3\xa9", "()"), "abcd", 3, 0)),
             std::string("x.npy: dtype '<f4\\xc3\\xa9' (floating point of "
                         "this size) is not supported; irc reads float16, "
-                        "float32, float64, int8, int16, int32, int64, uint8 "
-                        "and bool"));
+                        "float32, float64, int8, int16, int32, int64, uint8, "
+                        "bool, complex64 and complex128"));
 }
 
 TEST(NpyErrors, TextAfterDict) {

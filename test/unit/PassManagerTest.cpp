@@ -28,8 +28,9 @@ TEST(PassManager, RegisteredPasses) {
     EXPECT_FALSE(info.summary.empty());
     EXPECT_EQ(info.factory()->getArgument(), info.argument);
   }
-  EXPECT_EQ(names, (Names{"canonicalize", "cse", "dce", "freeze", "inline",
-                          "unpack-prepacked", "unroll-constant-loops"}));
+  EXPECT_EQ(names,
+            (Names{"canonicalize", "cse", "dce", "freeze", "infer-shapes",
+                   "inline", "unpack-prepacked", "unroll-constant-loops"}));
   EXPECT_EQ(lookupPass("cse"), &getRegisteredPasses()[1]);
   EXPECT_EQ(lookupPass("cse2"), nullptr);
 }

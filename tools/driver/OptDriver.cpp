@@ -142,19 +142,6 @@ std::vector<std::string> splitChunks(StringRef text) {
   return chunks;
 }
 
-/// Whether `path` is a TorchScript archive (by extension, or a zip by its
-/// first bytes) rather than IR text.
-bool isArchive(StringRef path) {
-  if (path == "-")
-    return false;
-  if (path.endswith(".pt") || path.endswith(".ptl") || path.endswith(".zip"))
-    return true;
-  char magic[4] = {};
-  std::ifstream in(path.str(), std::ios::binary);
-  in.read(magic, sizeof(magic));
-  return in.gcount() == 4 && StringRef(magic, 4) == "PK\x03\x04";
-}
-
 /// Reads (or imports, for an archive at `archivePath`), transforms and
 /// prints one chunk. Returns false on failure.
 bool processChunk(std::unique_ptr<llvm::MemoryBuffer> buffer,
@@ -219,6 +206,19 @@ bool processChunk(std::unique_ptr<llvm::MemoryBuffer> buffer,
 }
 } // namespace
 
+/// Whether `path` is a TorchScript archive (by extension, or a zip by its
+/// first bytes) rather than IR text.
+bool irc::isTorchScriptArchive(StringRef path) {
+  if (path == "-")
+    return false;
+  if (path.endswith(".pt") || path.endswith(".ptl") || path.endswith(".zip"))
+    return true;
+  char magic[4] = {};
+  std::ifstream in(path.str(), std::ios::binary);
+  in.read(magic, sizeof(magic));
+  return in.gcount() == 4 && StringRef(magic, 4) == "PK\x03\x04";
+}
+
 int irc::ircOptMain(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   PassFlags passFlags;
@@ -243,7 +243,7 @@ int irc::ircOptMain(int argc, char **argv) {
       passPipeline.empty() ? passFlags.pipeline() : passPipeline.getValue();
 
   // A TorchScript archive is imported (and mapped, not read, here).
-  if (isArchive(inputFile)) {
+  if (isTorchScriptArchive(inputFile)) {
     std::error_code ec;
     llvm::ToolOutputFile output(outputFile, ec, llvm::sys::fs::OF_Text);
     if (ec) {
