@@ -177,7 +177,8 @@ std::optional<rt::Value> Lowering::convertElements(Attribute attr,
   }
   // Dense constants live in the context: copy them so the plan stands alone.
   rt::Tensor t = rt::Tensor::zeros(*dtype, shape);
-  std::memcpy(t.rawMutableData(), data->data(), data->size());
+  if (!data->empty())
+    std::memcpy(t.rawMutableData(), data->data(), data->size());
   return rt::Value(t);
 }
 

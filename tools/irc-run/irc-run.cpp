@@ -125,7 +125,8 @@ std::optional<rt::NpyDType> toNpy(rt::DType d) {
 
 rt::Tensor tensorFromNpy(const rt::NpyArray &a) {
   rt::Tensor t = rt::Tensor::zeros(*fromNpy(a.dtype), a.shape);
-  std::memcpy(t.rawMutableData(), a.data.data(), a.data.size());
+  if (!a.data.empty())
+    std::memcpy(t.rawMutableData(), a.data.data(), a.data.size());
   return t;
 }
 
