@@ -109,9 +109,10 @@ private:
     consume();
     return true;
   }
-  /// The file:line:col of `loc`. Ops are created in text order, so the
-  /// line is found by scanning forward from the previous query (linear over
-  /// the file); earlier positions ask the SourceMgr.
+  /// The file:line:col of `loc`. Ops take their location where their text
+  /// begins, before any region, so the line is found by scanning forward
+  /// from the previous query (linear over the file); earlier positions (rare:
+  /// diagnostics, forward references) ask the SourceMgr.
   Location locOf(SMLoc loc) {
     const char *p = loc.getPointer();
     if (p < lineCursor.pos) {
@@ -245,18 +246,18 @@ private:
   LogicalResult parseModuleConst(Block &body);
   /// Parses one op and appends it to `block`.
   LogicalResult parseOperation(Block &block);
-  Operation *parseGenericOp(SMLoc loc);
-  Operation *parseCustomOp(SMLoc loc, llvm::ArrayRef<UseRef> resultNames);
-  Operation *parseTerminatorOp(SMLoc loc, StringRef name);
-  Operation *parseIfOp(SMLoc loc);
-  Operation *parseLoopOp(SMLoc loc);
+  Operation *parseGenericOp(Location loc);
+  Operation *parseCustomOp(Location loc, llvm::ArrayRef<UseRef> resultNames);
+  Operation *parseTerminatorOp(Location loc, StringRef name);
+  Operation *parseIfOp(Location loc);
+  Operation *parseLoopOp(Location loc);
   LogicalResult parseBlockBody(Block &block);
   /// Parses `{ ... }` into `region`; `entryArgs` become the entry block's
   /// arguments (a `^bb(...)` header may give them instead).
   LogicalResult parseRegion(Region &region,
                             llvm::ArrayRef<EntryArg> entryArgs = {});
   LogicalResult parseBlockHeader(Block &block);
-  Operation *createOp(SMLoc loc, StringRef name, llvm::ArrayRef<Type> results,
+  Operation *createOp(Location loc, StringRef name, llvm::ArrayRef<Type> results,
                       llvm::ArrayRef<Value *> operands,
                       llvm::ArrayRef<NamedAttribute> attrs,
                       std::vector<std::unique_ptr<Region>> regions = {});
@@ -1130,12 +1131,12 @@ void Parser::dropForwardRefs() {
 // Operations
 //===----------------------------------------------------------------------===//
 
-Operation *Parser::createOp(SMLoc loc, StringRef name,
+Operation *Parser::createOp(Location loc, StringRef name,
                             llvm::ArrayRef<Type> results,
                             llvm::ArrayRef<Value *> operands,
                             llvm::ArrayRef<NamedAttribute> attrs,
                             std::vector<std::unique_ptr<Region>> regions) {
-  Operation *op = Operation::create(ctx, locOf(loc), name, results, operands,
+  Operation *op = Operation::create(ctx, loc, name, results, operands,
                                     attrs, regions.size());
   for (unsigned i = 0; i < regions.size(); ++i)
     op->getRegion(i).takeBody(*regions[i]);
@@ -1210,9 +1211,9 @@ LogicalResult Parser::parseOperation(Block &block) {
   SMLoc nameLoc = tok.getLoc();
   Operation *op = nullptr;
   if (tok.is(Token::String))
-    op = parseGenericOp(loc);
+    op = parseGenericOp(locOf(loc));
   else if (tok.is(Token::BareId))
-    op = parseCustomOp(loc, resultNames);
+    op = parseCustomOp(locOf(loc), resultNames);
   else
     emitError("expected operation name");
   if (!op)
@@ -1232,7 +1233,7 @@ LogicalResult Parser::parseOperation(Block &block) {
   return success();
 }
 
-Operation *Parser::parseGenericOp(SMLoc loc) {
+Operation *Parser::parseGenericOp(Location loc) {
   std::string name = Lexer::unescape(tok.spelling);
   SMLoc nameLoc = tok.getLoc();
   consume();
@@ -1267,7 +1268,7 @@ Operation *Parser::parseGenericOp(SMLoc loc) {
                   std::move(regions));
 }
 
-Operation *Parser::parseTerminatorOp(SMLoc loc, StringRef name) {
+Operation *Parser::parseTerminatorOp(Location loc, StringRef name) {
   llvm::SmallVector<UseRef, 4> uses;
   llvm::SmallVector<Type, 4> types;
   llvm::SmallVector<Value *, 4> operands;
@@ -1289,7 +1290,7 @@ Operation *Parser::parseTerminatorOp(SMLoc loc, StringRef name) {
   return createOp(loc, name, {}, operands, {});
 }
 
-Operation *Parser::parseIfOp(SMLoc loc) {
+Operation *Parser::parseIfOp(Location loc) {
   UseRef cond;
   llvm::SmallVector<Type, 2> results;
   if (failed(parseUse(cond)))
@@ -1311,7 +1312,7 @@ Operation *Parser::parseIfOp(SMLoc loc) {
   return createOp(loc, "prim.if", results, {c}, {}, std::move(regions));
 }
 
-Operation *Parser::parseLoopOp(SMLoc loc) {
+Operation *Parser::parseLoopOp(Location loc) {
   UseRef trip, cond;
   if (failed(parseUse(trip)) || failed(expect(Token::Comma, "','")) ||
       failed(parseUse(cond)) || failed(expectKeyword("iter")) ||
@@ -1364,7 +1365,7 @@ Operation *Parser::parseLoopOp(SMLoc loc) {
   return createOp(loc, "prim.loop", results, operands, {}, std::move(regions));
 }
 
-Operation *Parser::parseCustomOp(SMLoc loc,
+Operation *Parser::parseCustomOp(Location loc,
                                  llvm::ArrayRef<UseRef> resultNames) {
   StringRef name = tok.spelling;
   SMLoc nameLoc = tok.getLoc();
