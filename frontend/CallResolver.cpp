@@ -85,6 +85,8 @@ Type concreteType(const SchemaType &st, const Bindings &vars, Context &ctx) {
     if (StringRef(st.spelling).startswith("__torch__."))
       return getObjectType(ctx, st.spelling);
     return getAnyType(ctx);
+  case SK::Opaque:
+    return getOpaqueType(ctx, st.spelling);
   case SK::Var:
     return lookupVar(vars, st.var);
   case SK::List:

@@ -60,7 +60,8 @@ enum OpTrait : uint32_t {
 /// bool, str, Device, Scalar (int, float or bool), Any, a type variable (`t`,
 /// `t1`, `tVal`), `T[]` lists (`int[2]` with a fixed size), `T?` optionals,
 /// `Dict(K, V)` dicts and `(T1, T2)` tuples, each optionally with a PyTorch
-/// alias annotation (`Tensor(a!)`, `Dict(str, t)(a!)`).
+/// alias annotation (`Tensor(a!)`, `Dict(str, t)(a!)`), and irc's opaque
+/// types (`!xnn.conv2d_params`, the packed parameters of a backend).
 ///
 /// Some PyTorch types have no IR type of their own and are checked as
 /// another kind, keeping their spelling so the schema prints back exactly:
@@ -81,7 +82,8 @@ struct SchemaType {
     List,
     Optional,
     Dict,
-    Tuple
+    Tuple,
+    Opaque
   };
   Kind kind = Kind::Any;
   std::string var; // Var: its name
@@ -91,7 +93,8 @@ struct SchemaType {
   std::shared_ptr<SchemaType> key;
   /// Tuple: the member types.
   std::vector<SchemaType> members;
-  /// The type's name when it differs from the kind's (`SymInt`, a class).
+  /// The type's name when it differs from the kind's (`SymInt`, a class);
+  /// Opaque: its `ns.name`.
   std::string spelling;
   /// List: the fixed size of `int[2]`, or 0.
   unsigned fixedSize = 0;

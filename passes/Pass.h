@@ -78,6 +78,27 @@ public:
     bool value;
   };
 
+  /// One word of a fixed set; the first is the default.
+  class ChoiceOption : public OptionBase {
+  public:
+    ChoiceOption(Pass &pass, llvm::StringRef name, llvm::StringRef description,
+                 std::vector<std::string> choices)
+        : OptionBase(pass, name, description), choices(std::move(choices)),
+          value(this->choices.front()) {}
+    bool parse(llvm::StringRef s) override {
+      if (!llvm::is_contained(choices, s))
+        return false;
+      value = s.str();
+      return true;
+    }
+    std::string getValueString() const override { return value; }
+    bool operator==(llvm::StringRef s) const { return value == s; }
+
+  private:
+    std::vector<std::string> choices;
+    std::string value;
+  };
+
   /// A list of strings, written `a;b;c`: a pipeline already separates
   /// options with `,`. Each time the option is given its items are appended,
   /// so `{k=a,k=b}` is `{k=a;b}`.

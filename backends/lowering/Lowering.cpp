@@ -314,8 +314,10 @@ LogicalResult Lowering::lowerOp(Operation *op, rt::Block &out) {
     instr.kind = rt::Instr::Kind::Constant;
     instr.index = addConstant(std::move(*v));
     // A list or dict literal is fresh on every execution, as in TorchScript;
-    // module constants (`@self`) are shared state.
-    instr.copy = isMutableContainer(value);
+    // module constants (`@self`) are shared state, and packed parameters
+    // (opaque types) are never written.
+    instr.copy = isMutableContainer(value) &&
+                 op->getResult(0)->getType().getKind() != Type::Kind::Opaque;
   } else if (op->is(OpId::PrimIf) || op->is(OpId::PrimLoop)) {
     instr.kind = op->is(OpId::PrimIf) ? rt::Instr::Kind::If
                                       : rt::Instr::Kind::Loop;

@@ -14,10 +14,16 @@
 //   TransposeConv2dOpContext: (weight[in, out/groups, kh, kw], bias?, stride,
 //                              padding, output_padding, dilation, groups,
 //                              output_min?, output_max?)
+// irc's own packed parameters (`xnn.*` and `vk.*` ops, classes
+// "xnn.conv2d_params", "vk.linear_params", ...) are objects with the same
+// fields in the same order, named after the prepack op's parameters
+// (weight, bias, stride, padding, [output_padding,] dilation, groups,
+// output_min, output_max).
 // The `*_prepack` kernels build such objects (checking what XNNPACK's
 // `available()` checks), the `*_run` kernels compute the float32 conv or
 // linear and clamp it to [output_min, output_max] (None: unbounded). The conv
-// loops are direct and written for contiguous NCHW data.
+// loops are direct and written for contiguous NCHW data. The reference
+// backend has one memory, so vk.to_vulkan and vk.to_cpu return their input.
 //
 // A quantized tensor is an rt::Object of class "torch.QuantizedTensor" with
 // fields int_repr (QU8/QI8/QI32 codes), qscheme, and scale/zero_point
@@ -63,7 +69,17 @@ struct Packed {
 
 enum class Kind { Linear, Conv2d, TransposeConv2d };
 
-const char *className(Kind kind) {
+/// Whose packed parameters: PyTorch's TorchBind contexts, or irc's.
+enum class Flavor { Torch, Xnn, Vk };
+
+const char *className(Kind kind, Flavor flavor) {
+  if (flavor != Flavor::Torch) {
+    static const char *names[2][3] = {
+        {"xnn.linear_params", "xnn.conv2d_params",
+         "xnn.conv_transpose2d_params"},
+        {"vk.linear_params", "vk.conv2d_params", "vk.conv_transpose2d_params"}};
+    return names[flavor == Flavor::Vk][int(kind)];
+  }
   switch (kind) {
   case Kind::Linear:
     return LinearClass;
@@ -162,9 +178,24 @@ void checkPacked(const Packed &p, Kind kind) {
     throw Error(op + ": output_max must be greater than output_min");
 }
 
-Value makeContext(const Packed &p, Kind kind) {
+/// The field names of irc's packed parameters, in order.
+std::vector<const char *> fieldNames(Kind kind) {
+  switch (kind) {
+  case Kind::Linear:
+    return {"weight", "bias", "output_min", "output_max"};
+  case Kind::Conv2d:
+    return {"weight",   "bias",   "stride",     "padding",
+            "dilation", "groups", "output_min", "output_max"};
+  case Kind::TransposeConv2d:
+    return {"weight",   "bias",     "stride", "padding",    "output_padding",
+            "dilation", "groups", "output_min", "output_max"};
+  }
+  return {};
+}
+
+Value makeContext(const Packed &p, Kind kind, Flavor flavor) {
   auto obj = std::make_shared<Object>();
-  obj->className = className(kind);
+  obj->className = className(kind, flavor);
   auto pair = [](const int64_t v[2]) {
     return Value::list({Value(v[0]), Value(v[1])});
   };
@@ -183,8 +214,11 @@ Value makeContext(const Packed &p, Kind kind) {
   }
   state.push_back(p.outputMin);
   state.push_back(p.outputMax);
+  std::vector<const char *> names = fieldNames(kind);
   for (size_t i = 0; i < state.size(); ++i)
-    obj->fields.emplace_back(std::to_string(i), std::move(state[i]));
+    obj->fields.emplace_back(flavor == Flavor::Torch ? std::to_string(i)
+                                                     : std::string(names[i]),
+                             std::move(state[i]));
   return Value(std::move(obj));
 }
 
@@ -198,19 +232,22 @@ Value optionalScalar(const Value &v, const std::string &op) {
 }
 
 /// Reads a context operand back into a Packed.
-Packed unpack(const Value &v, Kind kind) {
+Packed unpack(const Value &v, Kind kind, Flavor flavor) {
   const std::string op = opName(kind);
-  if (!v.isObject() || v.toObject().className != className(kind))
-    throw Error(op + ": expected a " + className(kind) + ", got " +
-                v.describe());
+  const char *cls = className(kind, flavor);
+  if (!v.isObject() || v.toObject().className != cls)
+    throw Error(op + ": expected a " + cls + ", got " + v.describe());
   Object &obj = v.toObject();
   if (obj.fields.size() != numFields(kind))
     throw Error(op + ": the context has " + std::to_string(obj.fields.size()) +
                 " fields, expected " + std::to_string(numFields(kind)));
+  std::vector<const char *> names = fieldNames(kind);
   auto field = [&](size_t i) -> const Value & {
-    Value *f = obj.find(std::to_string(i));
+    std::string name =
+        flavor == Flavor::Torch ? std::to_string(i) : std::string(names[i]);
+    Value *f = obj.find(name);
     if (!f)
-      throw Error(op + ": the context has no field " + std::to_string(i));
+      throw Error(op + ": the context has no field '" + name + "'");
     return *f;
   };
   Packed p;
@@ -369,14 +406,14 @@ Packed readPrepackArgs(KernelContext &ctx, Kind kind) {
   return p;
 }
 
-template <Kind K> void prepack(KernelContext &ctx) {
-  ctx.setResult(0, makeContext(readPrepackArgs(ctx, K), K));
+template <Kind K, Flavor F> void prepack(KernelContext &ctx) {
+  ctx.setResult(0, makeContext(readPrepackArgs(ctx, K), K, F));
 }
 
 /// linear_clamp_run(X, ctx): X of any rank >= 1, applied to its last dim.
-void linearClampRun(KernelContext &ctx) {
+template <Flavor F> void linearClampRun(KernelContext &ctx) {
   const Tensor &x = ctx.tensor(0);
-  Packed p = unpack(ctx.operand(1), Kind::Linear);
+  Packed p = unpack(ctx.operand(1), Kind::Linear, F);
   if (x.dtype() != DType::F32)
     throw Error("linear_clamp: XNNPACK wants a float32 input, got " +
                 x.describe());
@@ -411,12 +448,18 @@ void linearClampRun(KernelContext &ctx) {
   ctx.setResult(0, y);
 }
 
-/// conv2d_clamp_run / conv2d_transpose_clamp_run(X, ctx): X is NCHW float32.
-template <Kind K> void convClampRun(KernelContext &ctx) {
+/// conv2d_clamp_run / conv2d_transpose_clamp_run(X, ctx): X is NCHW float32;
+/// irc's run ops also take an unbatched (C, H, W) input, as aten.conv2d does.
+template <Kind K, Flavor F> void convClampRun(KernelContext &ctx) {
   const std::string op = opName(K);
   const bool transposed = K == Kind::TransposeConv2d;
-  const Tensor &x = ctx.tensor(0);
-  Packed p = unpack(ctx.operand(1), K);
+  Tensor x = ctx.tensor(0);
+  Packed p = unpack(ctx.operand(1), K, F);
+  const bool unbatched = F != Flavor::Torch && x.dim() == 3;
+  if (unbatched)
+    x = x.asStrided({1, x.size(0), x.size(1), x.size(2)},
+                    {0, x.strides()[0], x.strides()[1], x.strides()[2]},
+                    x.storageOffset());
   if (x.dim() != 4)
     throw Error(op + ": expected a 4-d (N, C, H, W) input, got " +
                 x.describe());
@@ -469,8 +512,12 @@ template <Kind K> void convClampRun(KernelContext &ctx) {
     conv2d(xc.data<float>(), N, C, H, W, wc.data<float>(), Cout, KH, KW, bp, p,
            y.mutableData<float>(), OH, OW);
   clampOutput(y.mutableData<float>(), y.numel(), p);
+  if (unbatched)
+    y = y.asStrided({Cout, OH, OW}, {OH * OW, OW, 1}, 0);
   ctx.setResult(0, y);
 }
+
+void identity(KernelContext &ctx) { ctx.setResult(0, ctx.operand(0)); }
 
 Value sizesOf(const Tensor &t) {
   return Value::list(std::vector<Value>(t.sizes().begin(), t.sizes().end()));
@@ -483,7 +530,7 @@ Value pairValue(const int64_t v[2]) {
 /// (weight sizes, bias sizes or None, stride, padding, dilation, groups);
 /// only a Conv2dOpContext, as in ATen.
 void unpackSizesConv2d(KernelContext &ctx) {
-  Packed p = unpack(ctx.operand(0), Kind::Conv2d);
+  Packed p = unpack(ctx.operand(0), Kind::Conv2d, Flavor::Torch);
   ctx.setResult(0, Value::tuple({sizesOf(p.weight),
                                  p.bias.defined() ? sizesOf(p.bias) : Value(),
                                  pairValue(p.stride), pairValue(p.padding),
@@ -492,7 +539,7 @@ void unpackSizesConv2d(KernelContext &ctx) {
 
 /// (weight sizes, bias sizes or None).
 void unpackSizesLinear(KernelContext &ctx) {
-  Packed p = unpack(ctx.operand(0), Kind::Linear);
+  Packed p = unpack(ctx.operand(0), Kind::Linear, Flavor::Torch);
   ctx.setResult(0,
                 Value::tuple({sizesOf(p.weight),
                               p.bias.defined() ? sizesOf(p.bias) : Value()}));
@@ -711,14 +758,20 @@ void quantizePerTensorTensors(KernelContext &ctx) {
 } // namespace
 
 static const KernelEntry Kernels[] = {
-    {"prepacked.linear_clamp_prepack", prepack<Kind::Linear>},
-    {"prepacked.linear_clamp_run", linearClampRun},
-    {"prepacked.conv2d_clamp_prepack", prepack<Kind::Conv2d>},
-    {"prepacked.conv2d_clamp_run", convClampRun<Kind::Conv2d>},
-    {"prepacked.conv2d_transpose_clamp_prepack",
-     prepack<Kind::TransposeConv2d>},
-    {"prepacked.conv2d_transpose_clamp_run",
-     convClampRun<Kind::TransposeConv2d>},
+#define PACKED_KERNELS(NS, LINEAR, CONV, TCONV, F)                             \
+  {NS LINEAR "_prepack", prepack<Kind::Linear, F>},                            \
+      {NS LINEAR "_run", linearClampRun<F>},                                   \
+      {NS CONV "_prepack", prepack<Kind::Conv2d, F>},                          \
+      {NS CONV "_run", convClampRun<Kind::Conv2d, F>},                         \
+      {NS TCONV "_prepack", prepack<Kind::TransposeConv2d, F>},                \
+      {NS TCONV "_run", convClampRun<Kind::TransposeConv2d, F>}
+    PACKED_KERNELS("prepacked.", "linear_clamp", "conv2d_clamp",
+                   "conv2d_transpose_clamp", Flavor::Torch),
+    PACKED_KERNELS("xnn.", "linear", "conv2d", "conv_transpose2d", Flavor::Xnn),
+    PACKED_KERNELS("vk.", "linear", "conv2d", "conv_transpose2d", Flavor::Vk),
+#undef PACKED_KERNELS
+    {"vk.to_vulkan", identity},
+    {"vk.to_cpu", identity},
     {"prepacked.unpack_prepacked_sizes_conv2d", unpackSizesConv2d},
     {"prepacked.unpack_prepacked_sizes_linear", unpackSizesLinear},
     {"aten.dequantize.self", dequantize},

@@ -301,15 +301,12 @@ void setResults(KernelContext &ctx, Cell cell, Tensor output,
     ctx.setResult(2, res.c);
 }
 
-/// gru.input / lstm.input: (input, hx, params, has_biases, num_layers,
-/// dropout, train, bidirectional, batch_first).
-template <Cell C> void rnnInput(KernelContext &ctx) {
+/// Runs a GRU or LSTM on a (seq, batch, feature) input, or (batch, seq,
+/// feature) when `batchFirst`, and sets the op's results.
+void runInput(KernelContext &ctx, Cell C, const Tensor &input,
+              const std::vector<Tensor> &hx, const std::vector<Tensor> &params,
+              const RnnOptions &opt, bool batchFirst) {
   const char *op = cellName(C);
-  const Tensor &input = ctx.tensor(0);
-  std::vector<Tensor> hx = readHidden(ctx, C, 1);
-  std::vector<Tensor> params = ctx.operand(2).toTensorVector();
-  RnnOptions opt = readOptions(ctx, C, 3);
-  const bool batchFirst = ctx.getBool(8);
   // nn.GRU / nn.LSTM unsqueeze an unbatched input before calling the op;
   // the op itself, like ATen's, wants (seq, batch, feature).
   if (input.dim() != 3)
@@ -345,6 +342,60 @@ template <Cell C> void rnnInput(KernelContext &ctx) {
   if (batchFirst)
     out = out.asStrided({B, T, outF}, {outF, B * outF, 1}, out.storageOffset());
   setResults(ctx, C, out, res);
+}
+
+/// gru.input / lstm.input: (input, hx, params, has_biases, num_layers,
+/// dropout, train, bidirectional, batch_first).
+template <Cell C> void rnnInput(KernelContext &ctx) {
+  runInput(ctx, C, ctx.tensor(0), readHidden(ctx, C, 1),
+           ctx.operand(2).toTensorVector(), readOptions(ctx, C, 3),
+           ctx.getBool(8));
+}
+
+/// irc's Vulkan packed GRU/LSTM parameters: an object "vk.gru_params" or
+/// "vk.lstm_params" with the fields of the prepack op, in order.
+const char *const RnnFields[] = {"params",        "has_biases", "num_layers",
+                                 "dropout",       "train",      "bidirectional",
+                                 "batch_first"};
+std::string rnnClass(Cell C) {
+  return std::string("vk.") + cellName(C) + "_params";
+}
+
+/// vk.gru_prepack / vk.lstm_prepack: (params, has_biases, num_layers,
+/// dropout, train, bidirectional, batch_first).
+template <Cell C> void vkRnnPrepack(KernelContext &ctx) {
+  auto obj = std::make_shared<Object>();
+  obj->className = rnnClass(C);
+  for (size_t i = 0; i < std::size(RnnFields); ++i)
+    obj->fields.emplace_back(RnnFields[i], ctx.operand(i));
+  ctx.setResult(0, Value(std::move(obj)));
+}
+
+/// vk.gru_run(input, hx, params) / vk.lstm_run(input, h, c, params).
+template <Cell C> void vkRnnRun(KernelContext &ctx) {
+  const size_t numHidden = C == Cell::GRU ? 1 : 2;
+  const Value &packed = ctx.operand(1 + numHidden);
+  if (!packed.isObject() || packed.toObject().className != rnnClass(C))
+    throw Error("expected a " + rnnClass(C) + ", got " + packed.describe());
+  Object &obj = packed.toObject();
+  auto field = [&](size_t i) -> const Value & {
+    Value *f = obj.find(RnnFields[i]);
+    if (!f)
+      throw Error(rnnClass(C) + " has no field '" + RnnFields[i] + "'");
+    return *f;
+  };
+  RnnOptions opt;
+  opt.cell = C;
+  opt.hasBiases = field(1).toBool();
+  opt.numLayers = field(2).toInt();
+  opt.dropout = field(3).toDouble();
+  opt.train = field(4).toBool();
+  opt.bidirectional = field(5).toBool();
+  std::vector<Tensor> hx{ctx.tensor(1)};
+  if (C == Cell::LSTM)
+    hx.push_back(ctx.tensor(2));
+  runInput(ctx, C, ctx.tensor(0), hx, field(0).toTensorVector(), opt,
+           field(6).toBool());
 }
 
 /// gru.data / lstm.data: (data, batch_sizes, hx, params, has_biases,
@@ -396,6 +447,10 @@ static const KernelEntry Kernels[] = {
     {"aten.gru.data", rnnData<Cell::GRU>},
     {"aten.lstm.input", rnnInput<Cell::LSTM>},
     {"aten.lstm.data", rnnData<Cell::LSTM>},
+    {"vk.gru_prepack", vkRnnPrepack<Cell::GRU>},
+    {"vk.gru_run", vkRnnRun<Cell::GRU>},
+    {"vk.lstm_prepack", vkRnnPrepack<Cell::LSTM>},
+    {"vk.lstm_run", vkRnnRun<Cell::LSTM>},
 };
 
 void ref::registerRNNKernels(KernelRegistry &registry) {

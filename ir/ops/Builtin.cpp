@@ -170,8 +170,10 @@ static bool isValidConstant(Attribute value, Type type, bool nested = false) {
                                     true);
            });
   case K::Object:
-    // Object types do not list their fields: only the class is checked.
-    return type.getKind() == Type::Kind::Object &&
+    // Object types do not list their fields: only the class is checked. An
+    // opaque type (packed parameters) holds an object of its own name.
+    return (type.getKind() == Type::Kind::Object ||
+            type.getKind() == Type::Kind::Opaque) &&
            type.getName() == value.getObjectClass();
   case K::Dense:
   case K::Blob:

@@ -1,4 +1,5 @@
 //===- Conv.cpp - Shape rules of convolution, linear algebra, pooling -----===//
+#include "ir/Packed.h"
 #include "ir/ops/ShapeUtils.h"
 
 using namespace irc;
@@ -343,5 +344,143 @@ LogicalResult irc::inferLstm(Operation *op,
   results.push_back(recurrentOutput(input, op->getOperand(7), hidden));
   results.push_back(h);
   results.push_back(c);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Packed parameters (xnn.*, vk.*)
+//===----------------------------------------------------------------------===//
+
+/// Checks what is constant of a prepack op: weight rank, groups, window
+/// parameters and clamp bounds (output_min < output_max, as XNNPACK wants).
+LogicalResult irc::verifyPrepack(Operation *op) {
+  llvm::SmallVector<PackedField, 9> f;
+  getPackedFields(op->getResult(0), f);
+  const Schema &schema = op->getContext().getOpInfo(op->getId()).schema;
+  auto field = [&](llvm::StringRef name) -> PackedField {
+    int i = schema.lookupParam(name);
+    return i < 0 ? PackedField() : f[i];
+  };
+  bool linear = schema.params.size() == 4;
+  Type weight = field("weight").type;
+  unsigned rank = linear ? 2 : 4;
+  if (weight.hasRank() && weight.getRank() != rank)
+    return op->emitOpError()
+           << "expected a " << rank << "-D weight, got " << weight;
+  Type bias = field("bias").type;
+  if (bias && bias.hasRank() && bias.getRank() != 1)
+    return op->emitOpError() << "expected a 1-D bias, got " << bias;
+  llvm::SmallVector<int64_t, 2> xs;
+  for (llvm::StringRef name : {"stride", "dilation"})
+    if (getIntsOf(field(name).value, xs) &&
+        llvm::any_of(xs, [](int64_t x) { return x <= 0; }))
+      return op->emitOpError() << name << " must be positive";
+  for (llvm::StringRef name : {"padding", "output_padding"})
+    if (getIntsOf(field(name).value, xs) &&
+        llvm::any_of(xs, [](int64_t x) { return x < 0; }))
+      return op->emitOpError() << name << " must not be negative";
+  if (getIntsOf(field("groups").value, xs) && xs[0] <= 0)
+    return op->emitOpError() << "groups must be positive";
+  Attribute lo = field("output_min").value, hi = field("output_max").value;
+  if (lo && hi && lo.is(Attribute::Kind::Float) &&
+      hi.is(Attribute::Kind::Float) && !(lo.getFloat() < hi.getFloat()))
+    return op->emitOpError() << "output_min (" << lo.getFloat()
+                             << ") must be less than output_max ("
+                             << hi.getFloat() << ")";
+  return success();
+}
+
+/// The result types of a run op from its input and the fields of its
+/// packed parameters, as the aten op it replaces would have them.
+LogicalResult irc::inferPackedRun(Operation *op,
+                                  llvm::SmallVectorImpl<Type> &results) {
+  Context &ctx = op->getContext();
+  Value *params = op->getOperand(op->getNumOperands() - 1);
+  Type input = op->getOperand(0)->getType();
+  llvm::SmallVector<PackedField, 9> f;
+  const OpInfo *prepack = getPrepackOp(params->getType());
+  if (!prepack || !getPackedFields(params, f)) {
+    for (unsigned i = 0; i < op->getNumResults(); ++i)
+      results.push_back(getUnrankedTensorType(ctx, input.getDType()));
+    return success();
+  }
+  auto field = [&](llvm::StringRef name) -> PackedField {
+    int i = prepack->schema.lookupParam(name);
+    return i < 0 ? PackedField() : f[i];
+  };
+  llvm::SmallVector<int64_t, 2> s, p, d, op2, g;
+  auto spatial = [&](llvm::StringRef name, llvm::SmallVectorImpl<int64_t> &xs) {
+    if (getIntsOf(field(name).value, xs) && xs.size() == 1)
+      xs.push_back(xs[0]);
+    if (xs.size() != 2)
+      xs.clear();
+  };
+  Type weight = field("weight").type;
+  llvm::StringRef kind = params->getType().getName();
+  kind = kind.substr(kind.find('.') + 1);
+  if (kind == "linear_params") {
+    if (!input.hasRank() || !weight.hasRank() || input.getRank() == 0 ||
+        weight.getRank() != 2)
+      return unknownShape(op, results, input.getDType());
+    auto shape = llvm::to_vector<4>(input.getShape().drop_back());
+    shape.push_back(weight.getShape()[0]);
+    results.push_back(getTensorType(ctx, shape, input.getDType()));
+    return success();
+  }
+  if (kind == "gru_params" || kind == "lstm_params") {
+    // (output, h_n[, c_n]): h_n and c_n are shaped as the states given.
+    Attribute bidi = field("bidirectional").value;
+    Type h = op->getOperand(1)->getType();
+    int64_t hidden = h.hasRank() && h.getRank() ? h.getShape().back()
+                                                : kDynamic;
+    if (!input.hasRank() || input.getRank() == 0) {
+      results.push_back(getUnrankedTensorType(ctx, input.getDType()));
+    } else {
+      auto shape = llvm::to_vector<4>(input.getShape().drop_back());
+      shape.push_back(bidi && bidi.is(Attribute::Kind::Bool) && isStatic(hidden)
+                          ? (bidi.getBool() ? 2 : 1) * hidden
+                          : kDynamic);
+      results.push_back(getTensorType(ctx, shape, input.getDType()));
+    }
+    for (unsigned i = 1; i < op->getNumResults(); ++i)
+      results.push_back(op->getOperand(i)->getType());
+    return success();
+  }
+  // conv2d_params / conv_transpose2d_params on a 4-D (or 3-D unbatched)
+  // input.
+  if (!input.hasRank() || !weight.hasRank() || weight.getRank() != 4 ||
+      (input.getRank() != 3 && input.getRank() != 4))
+    return unknownShape(op, results, input.getDType());
+  spatial("stride", s);
+  spatial("padding", p);
+  spatial("dilation", d);
+  if (!getIntsOf(field("groups").value, g) || g[0] <= 0)
+    g.assign(1, kDynamic);
+  int64_t kernel[] = {weight.getShape()[2], weight.getShape()[3]};
+  if (kind == "conv2d_params")
+    return inferWindow2d(op, input, weight.getShape()[0], kernel, s, p, d,
+                         false, false, results);
+  // Transposed: out = (in - 1) * s - 2p + d * (k - 1) + output_padding + 1.
+  spatial("output_padding", op2);
+  unsigned rank = input.getRank();
+  auto shape = llvm::to_vector<4>(input.getShape());
+  shape[rank - 3] = isStatic(g[0]) && isStatic(weight.getShape()[1])
+                        ? weight.getShape()[1] * g[0]
+                        : kDynamic;
+  for (unsigned i = 0; i < 2; ++i) {
+    int64_t &dim = shape[rank - 2 + i];
+    if (s.empty() || p.empty() || d.empty() || op2.empty() || !isStatic(dim) ||
+        !isStatic(kernel[i])) {
+      dim = kDynamic;
+      continue;
+    }
+    __int128 out = (__int128(dim) - 1) * s[i] - 2 * __int128(p[i]) +
+                   __int128(d[i]) * (kernel[i] - 1) + op2[i] + 1;
+    if (out <= 0)
+      return op->emitOpError()
+             << "computed output size is empty for input " << input;
+    dim = out > INT64_MAX ? kDynamic : int64_t(out);
+  }
+  results.push_back(getTensorType(ctx, shape, input.getDType()));
   return success();
 }

@@ -89,6 +89,9 @@ LogicalResult inferEmbedding(Operation *op,
                              llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferGru(Operation *op, llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferLstm(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferPackedRun(Operation *op,
+                             llvm::SmallVectorImpl<Type> &results);
+LogicalResult verifyPrepack(Operation *op);
 
 // Shape.cpp (views, indexing, conversions, factories)
 LogicalResult inferReshape(Operation *op, llvm::SmallVectorImpl<Type> &results);

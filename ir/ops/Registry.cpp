@@ -218,6 +218,14 @@ private:
                  ? ""
                  : "expected ')' after tuple members near '" + rest() + "'";
     }
+    if (consume("!")) {
+      // An opaque type: `!xnn.conv2d_params`.
+      t.kind = K::Opaque;
+      t.spelling = takeDottedName().str();
+      return t.spelling.empty() || StringRef(t.spelling).endswith(".")
+                 ? "expected an opaque type name near '" + rest() + "'"
+                 : "";
+    }
     StringRef base = takeDottedName();
     if (base.empty())
       return "expected a type near '" + rest() + "'";
@@ -414,6 +422,7 @@ private:
     case K::Optional:
     case K::Dict:
     case K::Tuple:
+    case K::Opaque:
       return "only None is allowed";
     case K::Any:
     case K::Var:
@@ -472,6 +481,9 @@ void SchemaType::print(llvm::raw_ostream &os, bool withAlias) const {
     break;
   case Kind::Any:
     os << (spelling.empty() ? "Any" : spelling);
+    break;
+  case Kind::Opaque:
+    os << '!' << spelling;
     break;
   case Kind::Var:
     os << var;
@@ -537,6 +549,8 @@ static bool matchType(const SchemaType &st, Type t, SchemaBindings &vars,
     return t.isInt() || t.isFloat() || t.isBool();
   case K::Any:
     return true;
+  case K::Opaque:
+    return t.getKind() == Type::Kind::Opaque && t.getName() == st.spelling;
   case K::Var:
     // A value may be more precise than the element type of a list or dict
     // the same op takes or gives (a `tensor<2xf32>` appended to a

@@ -10,6 +10,7 @@
 #include "frontend/Importer.h"
 #include "ir/AsmParser.h"
 #include "ir/AsmPrinter.h"
+#include "passes/MobilePipeline.h"
 #include "passes/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -70,6 +71,18 @@ cl::list<std::string> preserveMethods(
     cl::desc("Keep this method of the root module when freezing (forward "
              "is always kept); may be repeated"),
     cl::cat(toolCategory));
+cl::opt<std::string> optimizeForMobile(
+    "optimize-for-mobile",
+    cl::desc("Run PyTorch's optimize_for_mobile as irc passes, for the cpu "
+             "(XNNPACK, the default) or vulkan backend, before any pass flag"),
+    cl::ValueOptional, cl::value_desc("cpu|vulkan"), cl::cat(toolCategory));
+cl::list<std::string> mobileBlocklist(
+    "mobile-blocklist",
+    cl::desc("Skip these steps of --optimize-for-mobile: conv-bn-fusion, "
+             "insert-fold-prepack-ops, remove-dropout, fuse-add-relu, "
+             "hoist-conv-packed-params, conv-1d-to-2d, "
+             "vulkan-automatic-gpu-transfer"),
+    cl::CommaSeparated, cl::value_desc("step"), cl::cat(toolCategory));
 cl::opt<bool> elideLargeConstants(
     "elide-large-constants",
     cl::desc("Print large dense constants as dense<elided>, omit blob data "
@@ -241,6 +254,21 @@ int irc::ircOptMain(int argc, char **argv) {
   }
   std::string pipeline =
       passPipeline.empty() ? passFlags.pipeline() : passPipeline.getValue();
+  if (optimizeForMobile.getNumOccurrences()) {
+    std::string error;
+    std::string mobile = buildMobilePipeline(
+        optimizeForMobile.empty() ? "cpu" : StringRef(optimizeForMobile),
+        mobileBlocklist, error);
+    if (!error.empty()) {
+      llvm::errs() << "irc-opt: error: " << error << '\n';
+      return 1;
+    }
+    pipeline = pipeline.empty() ? mobile : mobile + "," + pipeline;
+  } else if (!mobileBlocklist.empty()) {
+    llvm::errs() << "irc-opt: error: --mobile-blocklist needs "
+                    "--optimize-for-mobile\n";
+    return 1;
+  }
 
   // A TorchScript archive is imported (and mapped, not read, here).
   if (isTorchScriptArchive(inputFile)) {
