@@ -54,7 +54,7 @@ public:
   Attribute importValue(const PickleValue &v, const std::string &path);
   /// Adds `const @name = value : type`; returns `@name`.
   Attribute defineModuleConst(const std::string &name, Attribute value,
-                              Type type);
+                              Type type, bool requiresGrad = false);
   Type typeOf(const PickleValue &v);
   /// `CONSTANTS.c<k>`: a constant op for element k of constants.pkl.
   Value *emitArchiveConstant(uint32_t k, Location loc, llvm::SMLoc at);
@@ -193,12 +193,18 @@ Type Importer::convertType(const ts::TypeExpr *t) {
 //===----------------------------------------------------------------------===//
 
 Attribute Importer::defineModuleConst(const std::string &name, Attribute value,
-                                      Type type) {
+                                      Type type, bool requiresGrad) {
   builder.setInsertionPointToEnd(&module.getBody());
+  llvm::SmallVector<NamedAttribute, 4> attrs{
+      builder.getNamedAttr("sym_name", getStringAttr(ctx, name)),
+      builder.getNamedAttr("type", getTypeAttr(type)),
+      builder.getNamedAttr("value", value)};
+  // Kept for --mobile-lints (PyTorch's REQUIRES_GRAD lint).
+  if (requiresGrad)
+    attrs.push_back(
+        builder.getNamedAttr("requires_grad", getBoolAttr(ctx, true)));
   builder.create(module.getOperation()->getLoc(), OpId::ModuleConst, {}, {},
-                 {builder.getNamedAttr("sym_name", getStringAttr(ctx, name)),
-                  builder.getNamedAttr("type", getTypeAttr(type)),
-                  builder.getNamedAttr("value", value)});
+                 attrs);
   return getSymbolRefAttr(ctx, name);
 }
 
@@ -304,9 +310,10 @@ static std::string gatherStrided(const PickledTensor &t) {
 }
 
 Attribute Importer::importValue(const PickleValue &v, const std::string &path) {
-  auto defineConst = [&](Attribute value, Type type) {
+  auto defineConst = [&](Attribute value, Type type,
+                         bool requiresGrad = false) {
     symbols[&v] = path;
-    return defineModuleConst(path, value, type);
+    return defineModuleConst(path, value, type, requiresGrad);
   };
   if (auto it = symbols.find(&v); it != symbols.end())
     return getSymbolRefAttr(ctx, it->second);
@@ -365,7 +372,7 @@ Attribute Importer::importValue(const PickleValue &v, const std::string &path) {
       data = getBlobAttr(type, name);
     }
     if (t.qscheme == PickledTensor::QScheme::None)
-      return defineConst(data, type);
+      return defineConst(data, type, t.requiresGrad);
     // A quantized tensor: its integer data and quantization parameters.
     llvm::SmallVector<NamedAttribute, 6> fields{builder.getNamedAttr(
         "int_repr", defineModuleConst(path + ".int_repr", data, type))};

@@ -1498,11 +1498,18 @@ LogicalResult Parser::parseModuleConst(Block &body) {
   if (!type && (failed(expect(Token::Colon, "':' and the constant's type")) ||
                 !(type = parseType())))
     return failure();
-  Operation *op = Operation::create(
-      ctx, locOf(loc), OpId::ModuleConst, {}, {},
-      {{ctx.intern("sym_name"), getStringAttr(ctx, name.getString())},
-       {ctx.intern("type"), getTypeAttr(type)},
-       {ctx.intern("value"), value}});
+  llvm::SmallVector<NamedAttribute, 4> attrs{
+      {ctx.intern("sym_name"), getStringAttr(ctx, name.getString())},
+      {ctx.intern("type"), getTypeAttr(type)},
+      {ctx.intern("value"), value}};
+  if (consumeKeyword("attributes")) {
+    if (!tok.is(Token::LBrace))
+      return emitError("expected '{' after 'attributes'");
+    if (failed(parseAttrDict(attrs, {"sym_name", "type", "value"})))
+      return failure();
+  }
+  Operation *op =
+      Operation::create(ctx, locOf(loc), OpId::ModuleConst, {}, {}, attrs);
   body.push_back(op);
   return parseTrailingLocation(op);
 }

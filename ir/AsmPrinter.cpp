@@ -260,14 +260,13 @@ private:
       printConstant(op, "constant ");
       return true;
     case OpId::ModuleConst:
-      if (!hasOnlyAttrs(op, {"sym_name", "type", "value"}))
-        return false;
       os << "const ";
       printSymbolName(getSymbolName(op), os);
       os << " = ";
       printAttr(op->getAttr("value"));
       if (!op->getAttr("value").isElements())
         os << " : " << op->getAttr("type").getTypeValue();
+      printAttrDict(op, {"sym_name", "type", "value"}, " attributes");
       return true;
     case OpId::Return:
     case OpId::PrimYield:

@@ -18,6 +18,7 @@
 #include "ir/Context.h"
 #include "ir/Diagnostics.h"
 #include "ir/Module.h"
+#include "passes/MobilePipeline.h"
 #include "passes/InferShapes.h"
 #include "passes/PassManager.h"
 #include "runtime/Npy.h"
@@ -74,6 +75,16 @@ cl::opt<unsigned> benchmark(
 cl::opt<unsigned> threads("threads",
                           cl::desc("Threads (the reference backend uses one)"),
                           cl::init(1), cl::cat(category));
+cl::opt<std::string> optimizeForMobile(
+    "optimize-for-mobile",
+    cl::desc("Compile with the mobile pipeline for cpu (the default) or "
+             "vulkan first, as irc-opt --optimize-for-mobile does; the "
+             "reference backend runs its xnn.* and vk.* ops"),
+    cl::ValueOptional, cl::value_desc("cpu|vulkan"), cl::cat(category));
+cl::list<std::string> mobileBlocklist(
+    "mobile-blocklist",
+    cl::desc("Steps of --optimize-for-mobile to skip (see irc-opt --help)"),
+    cl::CommaSeparated, cl::value_desc("step"), cl::cat(category));
 cl::opt<bool> noOptimize(
     "no-optimize",
     cl::desc("Skip the optimization pipeline and shape inference (an "
@@ -346,10 +357,23 @@ int main(int argc, char **argv) {
     return succeeded(pm.run(module->getOperation()));
   };
   // Freezing makes an archive one program; the rest is optimization.
-  if (archive && !runPipeline("freeze"))
-    return 1;
-  if (!noOptimize && !runPipeline("canonicalize,cse,dce"))
-    return 1;
+  if (optimizeForMobile.getNumOccurrences()) {
+    std::string error;
+    std::string mobile = buildMobilePipeline(
+        optimizeForMobile.empty() ? "cpu" : llvm::StringRef(optimizeForMobile),
+        mobileBlocklist, error);
+    if (!error.empty())
+      fail(error);
+    if (!runPipeline(mobile))
+      return 1;
+  } else {
+    if (!mobileBlocklist.empty())
+      fail("--mobile-blocklist needs --optimize-for-mobile");
+    if (archive && !runPipeline("freeze"))
+      return 1;
+    if (!noOptimize && !runPipeline("canonicalize,cse,dce"))
+      return 1;
+  }
 
   FuncOp func;
   for (FuncOp f : getFunctions(module->getOperation()))
