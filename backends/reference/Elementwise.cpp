@@ -943,7 +943,8 @@ void relu6InPlace(KernelContext &ctx) {
   hardtanhWith(ctx, Value(int64_t(0)), Value(int64_t(6)), true);
 }
 
-/// dropout, dropout_ and feature_dropout: the identity (the input itself)
+/// dropout, feature_dropout, alpha_dropout, feature_alpha_dropout and their
+/// in-place forms (PyTorch's _dropout_impl): the identity (the input itself)
 /// in eval mode or with p == 0; zeros with p == 1 (input * 0, so NaN stays
 /// NaN); training with 0 < p < 1 is random and an Error.
 void dropoutImpl(KernelContext &ctx, bool inPlace) {
@@ -1499,6 +1500,10 @@ const KernelEntry Kernels[] = {
     {"aten.dropout_", dropoutInPlace},
     {"aten.feature_dropout", dropout},
     {"aten.feature_dropout_", dropoutInPlace},
+    {"aten.alpha_dropout", dropout},
+    {"aten.alpha_dropout_", dropoutInPlace},
+    {"aten.feature_alpha_dropout", dropout},
+    {"aten.feature_alpha_dropout_", dropoutInPlace},
     // Arithmetic.
     {"aten.add.Tensor", addOut},
     {"aten.add.Scalar", addOut},

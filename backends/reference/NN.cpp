@@ -3,11 +3,11 @@
 // Reference kernels for the neural-network layers in PyTorch 1.13's
 // semantics:
 //  - convolution (conv1d, conv2d, their "valid"/"same" string-padding
-//    overloads, conv_transpose2d and the _convolution forms traced models
-//    call), 1-d and 2-d, grouped, strided, dilated, padded (asymmetrically
-//    for "same" with even kernels), transposed with output_padding, with
-//    unbatched inputs where PyTorch's conv1d/conv2d/conv_transpose2d accept
-//    them;
+//    overloads, conv3d, conv_transpose2d and the _convolution forms traced
+//    models call), 1-d and 2-d (3-d by direct loops, not transposed), grouped,
+//    strided, dilated, padded (asymmetrically for "same" with even kernels),
+//    transposed with output_padding, with unbatched inputs where PyTorch's
+//    conv1d/conv2d/conv_transpose2d accept them;
 //  - linear algebra (linear, matmul in every rank combination, mm, bmm,
 //    addmm);
 //  - pooling (max_pool2d, avg_pool2d, adaptive_avg_pool2d);
@@ -368,6 +368,57 @@ void convForward(const T *in, const T *w, const T *bias, T *out,
     }
 }
 
+/// A 3-d convolution by direct loops (conv3d is rare in mobile models; no
+/// im2col). Shapes: in (N, C, D, H, W), w (OC, C / groups, KD, KH, KW), out
+/// (N, OC, OD, OH, OW); stride, leading padding and dilation per spatial dim.
+template <typename T>
+void conv3dForward(const T *in, const T *w, const T *bias, T *out,
+                   const Shape &inShape, const Shape &wShape,
+                   const Shape &outShape, const Shape &stride, const Shape &pad,
+                   const Shape &dilation, int64_t groups) {
+  using Acc = acc_t<T>;
+  int64_t N = inShape[0], C = inShape[1], D = inShape[2], H = inShape[3],
+          W = inShape[4];
+  int64_t OC = wShape[0], ICg = wShape[1], KD = wShape[2], KH = wShape[3],
+          KW = wShape[4];
+  int64_t OD = outShape[2], OH = outShape[3], OW = outShape[4];
+  int64_t OCg = OC / groups;
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t oc = 0; oc < OC; ++oc) {
+      int64_t grp = oc / OCg;
+      Acc b = bias ? toAcc(bias[oc]) : Acc(0);
+      for (int64_t od = 0; od < OD; ++od)
+        for (int64_t oh = 0; oh < OH; ++oh)
+          for (int64_t ow = 0; ow < OW; ++ow) {
+            Acc acc(0);
+            for (int64_t icg = 0; icg < ICg; ++icg) {
+              int64_t ic = grp * ICg + icg;
+              const T *plane = in + (n * C + ic) * D * H * W;
+              const T *wk = w + (oc * ICg + icg) * KD * KH * KW;
+              for (int64_t kd = 0; kd < KD; ++kd) {
+                int64_t id = od * stride[0] + kd * dilation[0] - pad[0];
+                if (id < 0 || id >= D)
+                  continue;
+                for (int64_t kh = 0; kh < KH; ++kh) {
+                  int64_t ih = oh * stride[1] + kh * dilation[1] - pad[1];
+                  if (ih < 0 || ih >= H)
+                    continue;
+                  for (int64_t kw = 0; kw < KW; ++kw) {
+                    int64_t iw = ow * stride[2] + kw * dilation[2] - pad[2];
+                    if (iw < 0 || iw >= W)
+                      continue;
+                    acc += toAcc(wk[(kd * KH + kh) * KW + kw]) *
+                           toAcc(plane[(id * H + ih) * W + iw]);
+                  }
+                }
+              }
+            }
+            out[(((n * OC + oc) * OD + od) * OH + oh) * OW + ow] =
+                fromAcc<T>(acc + b);
+          }
+    }
+}
+
 /// The transposed convolution (the gradient of convForward with respect to
 /// its input): every input element scatters into the output. `w` is
 /// (C, OC / groups, KH, KW).
@@ -516,9 +567,10 @@ Tensor convolution(const Tensor &input, const Tensor &weight,
                     "). Output size is too small");
     outShape.insert(outShape.end(), outSpatial.begin(), outSpatial.end());
   }
-  if (dim > 2)
-    throw Error(std::to_string(dim) +
-                "-d convolution is not supported by the reference backend");
+  if (dim > 3 || (dim == 3 && p.transposed))
+    throw Error(std::to_string(dim) + "-d" +
+                (p.transposed ? " transposed" : "") +
+                " convolution is not supported by the reference backend");
   if (weight.dtype() != input.dtype())
     throw Error(std::string("expected scalar type ") +
                 torchTypeName(input.dtype()) + " but found " +
@@ -527,6 +579,23 @@ Tensor convolution(const Tensor &input, const Tensor &weight,
     throw Error(std::string("Input type (") + dtypeName(input.dtype()) +
                 ") and bias type (" + dtypeName(bias.dtype()) +
                 ") should be the same");
+
+  if (dim == 3) {
+    Tensor out = Tensor::zeros(input.dtype(), outShape);
+    if (out.numel() == 0)
+      return out;
+    Tensor in = input.contiguous(), wc = weight.contiguous();
+    Tensor bc = bias.defined() ? bias.contiguous() : Tensor();
+    dispatchNN<Types::AllButHalfBool>(
+        input.dtype(), "slow_conv3d_cpu", [&](auto tag) {
+          using T = decltype(tag);
+          conv3dForward(in.data<T>(), wc.data<T>(),
+                        bc.defined() ? bc.data<T>() : nullptr,
+                        out.mutableData<T>(), in.sizes(), wc.sizes(), outShape,
+                        p.stride, p.padLo, p.dilation, groups);
+        });
+    return out;
+  }
 
   ConvGeom g;
   g.N = input.size(0);
@@ -598,7 +667,7 @@ Tensor withOptionalBatch(const Tensor &input, int64_t dim, const char *op,
 /// aten.conv1d / aten.conv2d: (input, weight, bias?, stride, padding,
 /// dilation, groups).
 template <int Dim> void convNd(KernelContext &ctx) {
-  const char *op = Dim == 1 ? "conv1d" : "conv2d";
+  const char *op = Dim == 1 ? "conv1d" : Dim == 2 ? "conv2d" : "conv3d";
   const Tensor &weight = ctx.tensor(1);
   Tensor bias = optionalTensor(ctx, 2);
   auto stride = ctx.getIntList(3), padding = ctx.getIntList(4),
@@ -1668,6 +1737,7 @@ static const KernelEntry Kernels[] = {
     {"aten.conv1d.padding", convNdPadding<1>},
     {"aten.conv2d", convNd<2>},
     {"aten.conv2d.padding", convNdPadding<2>},
+    {"aten.conv3d", convNd<3>},
     {"aten.conv_transpose2d.input", convTranspose2d},
     {"aten._convolution", convolutionOp},
     {"aten._convolution.deprecated", convolutionOp},

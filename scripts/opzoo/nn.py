@@ -1,8 +1,9 @@
 # Op zoo: neural-network layers (backends/reference/NN.cpp): convolution in
 # every form TorchScript produces (conv1d/conv2d, their "valid"/"same" string
 # paddings, conv_transpose2d, and the aten._convolution forms of traced
-# models), linear algebra (linear, matmul, bmm, addmm), pooling, batch_norm,
-# layer_norm and embedding.
+# models, conv3d), linear algebra (linear, matmul, bmm, addmm), pooling,
+# batch_norm, layer_norm and embedding, and conv_bn_fold, the patterns the
+# folding passes rewrite (test/e2e/fold-passes.test).
 from typing import Tuple
 
 import torch
@@ -250,6 +251,39 @@ class BatchNormEval(nn.Module):
                 self.noaffine(x.transpose(2, 3)), self.bnd(xd))
 
 
+class ConvBnFold(nn.Module):
+    # The patterns fold-conv-bn, fold-linear-bn, conv1d-to-conv2d,
+    # remove-dropout and fuse-add-relu rewrite (test/e2e/fold-passes.test):
+    # conv1d + BatchNorm1d, conv3d + BatchNorm3d, grouped conv_transpose2d +
+    # BatchNorm2d without affine, linear + BatchNorm1d on (N, C), eval-mode
+    # dropouts of every kind, and add + relu (in place and not).
+    def __init__(self):
+        super().__init__()
+        self.conv1d = nn.Conv1d(4, 6, 3, stride=2, padding=1, dilation=2)
+        self.bn1d = randomize_bn(nn.BatchNorm1d(6))
+        self.conv3d = nn.Conv3d(2, 4, 3, padding=1, bias=False)
+        self.bn3d = randomize_bn(nn.BatchNorm3d(4))
+        self.convt = nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1,
+                                        groups=2)
+        self.bnt = randomize_bn(nn.BatchNorm2d(6, affine=False))
+        self.fc = nn.Linear(5, 3)
+        self.bnfc = randomize_bn(nn.BatchNorm1d(3, eps=1e-3))
+        self.drop = nn.Dropout(0.3)
+        self.alpha = nn.AlphaDropout(0.2)
+        self.falpha = nn.FeatureAlphaDropout(0.2)
+
+    def forward(self, x: Tensor, v: Tensor, y: Tensor, z: Tensor
+                ) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+        a = self.drop(self.bn1d(self.conv1d(x)))
+        b = torch.relu(self.bn3d(self.conv3d(v)) + 0.5)
+        c = self.bnt(self.convt(y))
+        c += c
+        c = torch.relu_(c)
+        d = self.falpha(self.alpha(self.bnfc(self.fc(z))))
+        e = F.dropout(torch.relu(d + d), 0.5, False)
+        return a, b, c, d, e
+
+
 class BatchNormTrain(nn.Module):
     # Training mode: batch statistics, running statistics updated in place.
     def forward(self, x: Tensor, rm: Tensor, rv: Tensor, w: Tensor,
@@ -324,6 +358,8 @@ CASES = [
     Case("adaptive_avg_pool2d", AdaptiveAvgPool(), (r(2, 3, 7, 10),)),
     Case("batch_norm_eval", BatchNormEval(),
          (r(2, 4, 5, 6), r(5, 3, 7), r(2, 4, 3, 3, dtype=torch.float64))),
+    Case("conv_bn_fold", ConvBnFold(),
+         (r(2, 4, 13), r(1, 2, 5, 4, 3), r(2, 4, 3, 5), r(7, 5))),
     Case("batch_norm_train", BatchNormTrain(),
          (r(3, 4, 5, 2), r(4), torch.rand(4) + 0.5, r(4), r(4))),
     Case("layer_norm", LayerNormAll(), (r(2, 3, 5), r(4, 5, dtype=torch.float64))),

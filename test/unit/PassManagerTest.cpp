@@ -29,9 +29,11 @@ TEST(PassManager, RegisteredPasses) {
     EXPECT_EQ(info.factory()->getArgument(), info.argument);
   }
   EXPECT_EQ(names,
-            (Names{"canonicalize", "cse", "dce", "freeze", "infer-shapes",
-                   "inline", "unpack-prepacked", "unroll-constant-loops"}));
-  EXPECT_EQ(lookupPass("cse"), &getRegisteredPasses()[1]);
+            (Names{"canonicalize", "conv1d-to-conv2d", "cse", "dce",
+                   "fold-conv-bn", "fold-linear-bn", "freeze", "fuse-add-relu",
+                   "infer-shapes", "inline", "remove-dropout",
+                   "unpack-prepacked", "unroll-constant-loops"}));
+  EXPECT_EQ(lookupPass("cse"), &getRegisteredPasses()[2]);
   EXPECT_EQ(lookupPass("cse2"), nullptr);
 }
 

@@ -194,13 +194,29 @@ TEST(RefNNTest, ConvErrors) {
                  Value(false), Value(true), Value(true)}),
       "Expected 4-dimensional input for 4-dimensional weight [4, 3, 3, 3], "
       "but got 3-dimensional input of size [3, 5, 5] instead");
-  // 3-d convolution is not implemented.
+  // 3-d transposed convolution is not implemented.
   EXPECT_THROW(runKernel("aten._convolution",
                          {iota({1, 1, 3, 3, 3}), iota({1, 1, 1, 1, 1}), Value(),
-                          ints({1}), ints({0}), ints({1}), Value(false),
+                          ints({1}), ints({0}), ints({1}), Value(true),
                           ints({0}), Value(int64_t(1)), Value(false),
                           Value(false), Value(true), Value(true)}),
                Error);
+}
+
+TEST(RefNNTest, Conv3d) {
+  // Each output is bias + the sum of a 2x2x2 block of 0..26 (index
+  // 9d + 3h + w): 1 + 8 * (9d + 3h + w) + 52; an unbatched input too.
+  Tensor w = tensorOf({1, 1, 2, 2, 2}, std::vector<double>(8, 1.0));
+  Tensor b = tensorOf({1}, {1.0});
+  for (const Shape &in : {Shape{1, 1, 3, 3, 3}, Shape{1, 3, 3, 3}}) {
+    Tensor y =
+        result(runKernel("aten.conv3d", {iota(in), w, b, ints({1}), ints({0}),
+                                         ints({1}), Value(int64_t(1))}));
+    Shape expected = in.size() == 5 ? Shape{1, 1, 2, 2, 2} : Shape{1, 2, 2, 2};
+    EXPECT_EQ(y.sizes(), expected);
+    EXPECT_EQ(valuesOf(y),
+              (std::vector<double>{53, 61, 77, 85, 125, 133, 149, 157}));
+  }
 }
 
 TEST(RefNNTest, ConvTransposeErrors) {

@@ -1,0 +1,88 @@
+//===- FoldLinearBatchNorm.cpp - fold-linear-bn ---------------------------===//
+//
+// Matches: an eval-mode aten.batch_norm (`training` a constant false,
+// constant eps, running_mean and running_var, weight and bias constant or
+// none) whose input is the only use of an aten.linear with a constant
+// (O, I) weight and a constant or none bias, when the linear's result is
+// known to be 2-D (N, O): batch_norm then normalizes dim 1, the linear's
+// output features (nn.Linear followed by nn.BatchNorm1d). An unknown rank
+// or a 3-D result (where BatchNorm1d would normalize dim 1, not the
+// features) is left alone. PyTorch has no such fold.
+// Produces: the linear with W'[o, :] = W[o, :] * gamma[o] / sqrt(var[o] +
+// eps) and b' = (b - mean) * gamma / sqrt(var + eps) + beta, computed in
+// double and stored in the weight's dtype as new module consts; the
+// batch_norm is erased.
+//
+//===----------------------------------------------------------------------===//
+#include "ir/Module.h"
+#include "passes/ConstantTensors.h"
+#include "passes/Pass.h"
+#include "passes/PatternRewrite.h"
+
+using namespace irc;
+
+namespace {
+struct FoldLinearBatchNorm : RewritePattern {
+  FoldLinearBatchNorm() : RewritePattern(OpId::AtenBatchNorm) {}
+
+  LogicalResult matchAndRewrite(Operation *bn, Rewriter &rw) const override {
+    Value *input = bn->getOperand(0);
+    Operation *linear = input->getDefiningOp();
+    if (!linear || !linear->is(OpId::AtenLinear) || !isOnlyDataUse(input, bn))
+      return failure();
+    Type type = input->getType();
+    if (!type.isTensor() || !type.hasRank() || type.getRank() != 2)
+      return failure();
+    std::optional<ConstantTensor> weight =
+        matchConstantTensor(linear->getOperand(1));
+    if (!weight || weight->getType().getRank() != 2)
+      return failure();
+    std::optional<ConstantTensor> bias;
+    Attribute none = getConstantValue(lookThroughCasts(linear->getOperand(2)));
+    if (!none || !none.is(Attribute::Kind::None)) {
+      bias = matchConstantTensor(linear->getOperand(2));
+      if (!bias)
+        return failure();
+    }
+    std::optional<BatchNormFold> fold = matchEvalBatchNorm(bn);
+    if (!fold)
+      return failure();
+    rw.setInsertionPoint(linear);
+    auto folded = foldBatchNormIntoWeights(rw, linear->getLoc(), *fold, *weight,
+                                           bias, 0, 1);
+    if (!folded)
+      return failure();
+    Value *oldWeight = linear->getOperand(1), *oldBias = linear->getOperand(2);
+    rw.modifyOpInPlace(linear, [&] {
+      linear->setOperand(1, folded->first);
+      linear->setOperand(2, folded->second);
+    });
+    rw.replaceOp(bn, {input});
+    eraseIfUnused(rw, oldWeight);
+    eraseIfUnused(rw, oldBias);
+    return success();
+  }
+};
+
+class FoldLinearBatchNormPass : public Pass {
+public:
+  llvm::StringRef getArgument() const override { return "fold-linear-bn"; }
+
+  LogicalResult run(Operation *module) override {
+    PatternList patterns;
+    patterns.push_back(std::make_unique<FoldLinearBatchNorm>());
+    for (FuncOp func : getFunctions(module))
+      numFolded +=
+          applyPatternsGreedily(func.getOperation(), patterns).numRewritten;
+    return success();
+  }
+
+private:
+  Statistic numFolded{*this, "num-folded",
+                      "Batch norms folded into a linear layer"};
+};
+} // namespace
+
+std::unique_ptr<Pass> irc::createFoldLinearBatchNormPass() {
+  return std::make_unique<FoldLinearBatchNormPass>();
+}
