@@ -9,6 +9,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
+#include <fstream>
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/SourceMgr.h"
@@ -1414,4 +1415,15 @@ std::optional<Module> irc::importTorchScript(StringRef path, Context &ctx,
   if (!archive)
     return std::nullopt;
   return importArchive(*archive, ctx, sources);
+}
+
+bool irc::isTorchScriptArchive(llvm::StringRef path) {
+  if (path == "-")
+    return false;
+  if (path.endswith(".pt") || path.endswith(".ptl") || path.endswith(".zip"))
+    return true;
+  char magic[4] = {};
+  std::ifstream in(path.str(), std::ios::binary);
+  in.read(magic, sizeof(magic));
+  return in.gcount() == 4 && StringRef(magic, 4) == "PK\x03\x04";
 }

@@ -30,6 +30,10 @@
 
 namespace irc {
 
+/// Whether `path` is a TorchScript archive (by extension, or a zip by its
+/// first bytes) rather than IR text.
+bool isTorchScriptArchive(llvm::StringRef path);
+
 /// Reads and imports the archive at `path`. Code files are added to
 /// `sources` for diagnostics. Reports errors and returns nullopt on failure.
 std::optional<Module> importTorchScript(llvm::StringRef path, Context &ctx,

@@ -1,7 +1,9 @@
 //===- FoldPrepack.cpp - fold-prepack -------------------------------------===//
 //
 // Matches: prepack ops (xnn.*_prepack, vk.*_prepack) whose operands are all
-// constants (inline, or `@symbol` module constants such as frozen weights).
+// constants (inline, or `@symbol` module constants such as frozen weights;
+// a prim.list_construct of constants that no op writes counts as one, and
+// so does a constant behind prim.unchecked_cast).
 // Produces: one constant of the packed-parameter type per distinct set of
 // parameters in each function, at the start of the function's body: an
 // object whose fields are the prepack op's operands, named by its schema
@@ -20,6 +22,7 @@
 #include "ir/Builder.h"
 #include "ir/Module.h"
 #include "ir/Packed.h"
+#include "passes/ConstantTensors.h"
 #include "passes/Pass.h"
 #include "llvm/ADT/DenseMap.h"
 
@@ -28,10 +31,31 @@ using namespace irc;
 namespace {
 
 /// The constant attribute of `v` as an object field (a module constant by
-/// its symbol), or null.
+/// its symbol), or null. A list built from constants (TorchScript's
+/// `[2, 2]`) counts when no op can write it.
 Attribute fieldValue(Value *v) {
+  v = lookThroughCasts(v);
   Operation *def = v->getDefiningOp();
-  return def && def->is(OpId::Constant) ? def->getAttr("value") : Attribute();
+  if (!def)
+    return Attribute();
+  if (def->is(OpId::Constant))
+    return def->getAttr("value");
+  if (!def->is(OpId::PrimListConstruct) ||
+      llvm::any_of(v->getUsers(), [](Operation *user) {
+        return user->getContext()
+            .getOpInfo(user->getId())
+            .hasTrait(InPlace);
+      }))
+    return Attribute();
+  llvm::SmallVector<Attribute, 4> elements;
+  for (Value *e : def->getOperands()) {
+    Attribute a = getConstantValue(e);
+    if (!a || !(a.is(Attribute::Kind::Int) || a.is(Attribute::Kind::Float) ||
+                a.is(Attribute::Kind::Bool)))
+      return Attribute();
+    elements.push_back(a);
+  }
+  return getListAttr(def->getContext(), elements);
 }
 
 class FoldPrepackPass : public Pass {

@@ -414,8 +414,12 @@ private:
     }
     for (Operation &op :
          llvm::make_early_inc_range(module->getRegion(0).front())) {
-      if (live.count(&op))
+      if (live.count(&op)) {
+        // What stays is constant data, no longer a trainable parameter.
+        if (op.getAttr("requires_grad"))
+          op.removeAttr("requires_grad");
         continue;
+      }
       if (op.is(OpId::Func))
         ++numFunctionsErased;
       else

@@ -4,9 +4,9 @@
 // aten.relu6(_) (0, 6), aten.hardtanh(_) (min, max), aten.clamp(_) (min
 // and/or max), aten.clamp_min(_) and aten.clamp_max(_), applied to the
 // result of a run op (xnn.conv2d_run, xnn.conv_transpose2d_run,
-// xnn.linear_run and their vk.* forms) when that result has no other user
-// and its packed parameters come from a prepack op whose bounds are
-// constant.
+// xnn.linear_run and their vk.* forms) when no other op reads that result's
+// data (shape checks may read its rank and sizes) and its packed parameters
+// come from a prepack op whose bounds are constant.
 // Produces: the run op with packed parameters whose bounds are the
 // intersection of the old bounds and the activation's; the activation is
 // gone. When other run ops share the prepack op, this run gets its own copy
@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 #include "ir/Module.h"
 #include "ir/Packed.h"
+#include "passes/ConstantTensors.h"
 #include "passes/Pass.h"
 #include "passes/PatternRewrite.h"
 #include <cmath>
@@ -99,7 +100,9 @@ struct FuseActivation : RewritePattern {
       return failure();
     Value *y = act->getOperand(0);
     Operation *run = y->getDefiningOp();
-    if (!run || !isRunOp(run) || !y->hasOneUse())
+    // Shape checks (BatchNorm's input.dim()) may still read the result's
+    // rank or sizes, which the clamp does not change.
+    if (!run || !isRunOp(run) || !isOnlyDataUse(y, act))
       return failure();
     Value *params = run->getOperand(1);
     Operation *prepack = params->getDefiningOp();

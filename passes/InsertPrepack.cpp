@@ -9,7 +9,7 @@
 //   aten.transpose.int(W, 0, 1) of a 2-D W;
 // - aten.conv2d, aten.conv2d.padding ('valid', or 'same' with stride 1 and
 //   an even total padding d * (k - 1) per dim), aten.conv_transpose2d.input
-//   and aten.linear with a 4-D (conv) or 2-D (linear) weight whose dtype is
+//   (constant output_padding < stride, which XNNPACK needs) and aten.linear with a 4-D (conv) or 2-D (linear) weight whose dtype is
 //   f32 or unknown, and an input that is not known to be another dtype;
 // - with backend=vulkan also aten.gru.input and aten.lstm.input with
 //   `train` constant false.
@@ -192,6 +192,25 @@ Value *explicitPadding(Operation *op, Rewriter &rw) {
                            getListType(getIntType(ctx)));
 }
 
+/// XNNPACK's deconvolution wants output_padding < stride in each dim (aten
+/// also allows output_padding < dilation): both must be constant.
+bool outputPaddingFits(Operation *op) {
+  llvm::SmallVector<int64_t, 2> stride, outputPadding;
+  if (!matchConstantIntList(op->getOperand(3), stride) ||
+      !matchConstantIntList(op->getOperand(5), outputPadding))
+    return false;
+  auto at = [](llvm::ArrayRef<int64_t> xs, unsigned i) {
+    return xs.size() == 1 ? xs[0] : xs[i];
+  };
+  if (stride.empty() || outputPadding.empty() || stride.size() > 2 ||
+      outputPadding.size() > 2)
+    return false;
+  for (unsigned i = 0; i < 2; ++i)
+    if (at(outputPadding, i) >= at(stride, i))
+      return false;
+  return true;
+}
+
 struct InsertConvLinear : RewritePattern {
   InsertConvLinear(const Rewrite &r, Backend backend, Pass::Statistic &count)
       : RewritePattern(r.aten), r(r), backend(backend), count(count) {}
@@ -203,6 +222,8 @@ struct InsertConvLinear : RewritePattern {
       return failure();
     Context &ctx = rw.getContext();
     Location loc = op->getLoc();
+    if (op->is(OpId::AtenConvTranspose2dInput) && !outputPaddingFits(op))
+      return failure();
     Value *padding = nullptr;
     if (op->is(OpId::AtenConv2dPadding) && !(padding = explicitPadding(op, rw)))
       return failure();

@@ -17,7 +17,8 @@ llvm::ArrayRef<llvm::StringRef> irc::getMobileBlocklistNames() {
 
 std::string irc::buildMobilePipeline(llvm::StringRef backend,
                                      llvm::ArrayRef<std::string> blocklist,
-                                     std::string &error) {
+                                     std::string &error,
+                                     llvm::ArrayRef<std::string> preserved) {
   if (backend != "cpu" && backend != "vulkan") {
     error = "unknown mobile backend '" + backend.str() +
             "' (expected cpu or vulkan)";
@@ -35,6 +36,10 @@ std::string irc::buildMobilePipeline(llvm::StringRef backend,
   bool vulkan = backend == "vulkan";
   llvm::SmallVector<std::string, 32> steps;
   auto add = [&](llvm::StringRef pass) { steps.push_back(pass.str()); };
+  std::string freeze =
+      preserved.empty()
+          ? "freeze"
+          : "freeze{preserve-methods=" + llvm::join(preserved, ";") + "}";
   // Clean-up as PyTorch's runOptimization does (constant pooling is cse).
   auto cleanup = [&] {
     for (llvm::StringRef p : {"dce", "cse", "canonicalize",
@@ -43,7 +48,7 @@ std::string irc::buildMobilePipeline(llvm::StringRef backend,
   };
   // A model PyTorch already optimized is unpacked, then optimized again.
   add("unpack-prepacked");
-  add("freeze");
+  add(freeze);
   add("inline");
   cleanup();
   // Frozen weights are cast to the declared `tensor`: give them their static
@@ -62,6 +67,9 @@ std::string irc::buildMobilePipeline(llvm::StringRef backend,
   }
   if (on("hoist-conv-packed-params"))
     add("hoist-packed-params");
+  // As PyTorch freezes again after prepacking: module constants nothing
+  // refers to any more (weights before folding, BatchNorm statistics) go.
+  add(freeze);
   if (on("remove-dropout"))
     add("remove-dropout");
   cleanup();

@@ -19,11 +19,12 @@ namespace irc {
 llvm::ArrayRef<llvm::StringRef> getMobileBlocklistNames();
 
 /// The pipeline string for `backend` ("cpu" or "vulkan") without the
-/// blocked steps (methods to preserve are an option of its `freeze`). On a
-/// bad backend or blocklist name, sets `error` and returns "".
+/// blocked steps; its freezes keep `preserved` methods besides forward. On
+/// a bad backend or blocklist name, sets `error` and returns "".
 std::string buildMobilePipeline(llvm::StringRef backend,
                                 llvm::ArrayRef<std::string> blocklist,
-                                std::string &error);
+                                std::string &error,
+                                llvm::ArrayRef<std::string> preserved = {});
 
 } // namespace irc
 

@@ -355,7 +355,9 @@ LogicalResult irc::inferLstm(Operation *op,
 /// parameters and clamp bounds (output_min < output_max, as XNNPACK wants).
 LogicalResult irc::verifyPrepack(Operation *op) {
   llvm::SmallVector<PackedField, 9> f;
-  getPackedFields(op->getResult(0), f);
+  // A result of another type is the schema check's to report.
+  if (!getPackedFields(op->getResult(0), f))
+    return success();
   const Schema &schema = op->getContext().getOpInfo(op->getId()).schema;
   auto field = [&](llvm::StringRef name) -> PackedField {
     int i = schema.lookupParam(name);

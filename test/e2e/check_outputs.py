@@ -4,12 +4,13 @@
 Usage:
     check_outputs.py IRC_RUN DIR [--backend=ref] [--only=PATTERN,...]
                      [--known-failures=NAME=REASON;...] [--jobs=N]
+                     [--arg=IRC_RUN_FLAG ...]
 
 DIR holds `manifest.json` as written by scripts/make_fixtures.py or
 scripts/make_op_fixtures.py: one entry per archive with its input files and
 PyTorch's output files. Each model runs as
 
-    irc-run DIR/NAME.pt --backend=B --input=@in0.npy ... --compare=@out0.npy ...
+    irc-run DIR/NAME.pt --backend=B ARGS... --input=@in0.npy ... --compare=@out0.npy ...
 
 and irc-run itself applies the tolerance (float: max|out-ref| <=
 1e-4*max(1,max|ref|); integers and bools exact). A model listed in
@@ -26,8 +27,9 @@ import subprocess
 import sys
 
 
-def run_one(irc_run, directory, backend, entry):
+def run_one(irc_run, directory, backend, extra, entry):
     cmd = [irc_run, os.path.join(directory, entry["file"]), f"--backend={backend}"]
+    cmd += extra
     cmd += [f"--input=@{os.path.join(directory, i['file'])}" for i in entry["inputs"]]
     cmd += [f"--compare=@{os.path.join(directory, o['file'])}" for o in entry["outputs"]]
     try:
@@ -50,6 +52,8 @@ def main():
     ap.add_argument("--only", default="")
     ap.add_argument("--known-failures", default="")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--arg", action="append", default=[],
+                    help="an extra irc-run flag, e.g. --arg=--optimize-for-mobile")
     args = ap.parse_args()
 
     with open(os.path.join(args.dir, "manifest.json")) as f:
@@ -69,7 +73,7 @@ def main():
     failures = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures = {e["name"]: pool.submit(run_one, args.irc_run, args.dir,
-                                          args.backend, e) for e in manifest}
+                                          args.backend, args.arg, e) for e in manifest}
         for name, fut in futures.items():
             ok, out = fut.result()
             if name in known:

@@ -566,6 +566,8 @@ static Type sampleType(const SchemaType &st, Context &ctx) {
       members.push_back(sampleType(m, ctx));
     return getTupleType(ctx, members);
   }
+  case SchemaType::Kind::Opaque:
+    return getOpaqueType(ctx, st.spelling);
   }
   return Type();
 }

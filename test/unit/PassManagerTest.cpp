@@ -30,9 +30,11 @@ TEST(PassManager, RegisteredPasses) {
   }
   EXPECT_EQ(names,
             (Names{"canonicalize", "conv1d-to-conv2d", "cse", "dce",
-                   "fold-conv-bn", "fold-linear-bn", "freeze", "fuse-add-relu",
-                   "infer-shapes", "inline", "remove-dropout",
-                   "unpack-prepacked", "unroll-constant-loops"}));
+                   "fold-conv-bn", "fold-linear-bn", "fold-prepack", "freeze",
+                   "fuse-add-relu", "fuse-clamp", "hoist-packed-params",
+                   "infer-shapes", "inline", "insert-prepack",
+                   "remove-dropout", "unpack-prepacked",
+                   "unroll-constant-loops", "vulkan-automatic-gpu-transfer"}));
   EXPECT_EQ(lookupPass("cse"), &getRegisteredPasses()[2]);
   EXPECT_EQ(lookupPass("cse2"), nullptr);
 }

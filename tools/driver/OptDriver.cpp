@@ -10,6 +10,7 @@
 #include "frontend/Importer.h"
 #include "ir/AsmParser.h"
 #include "ir/AsmPrinter.h"
+#include "passes/MobileLints.h"
 #include "passes/MobilePipeline.h"
 #include "passes/PassManager.h"
 #include "llvm/Support/CommandLine.h"
@@ -18,7 +19,6 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
-#include <fstream>
 
 using namespace irc;
 namespace cl = llvm::cl;
@@ -83,6 +83,12 @@ cl::list<std::string> mobileBlocklist(
              "hoist-conv-packed-params, conv-1d-to-2d, "
              "vulkan-automatic-gpu-transfer"),
     cl::CommaSeparated, cl::value_desc("step"), cl::cat(toolCategory));
+cl::opt<bool> mobileLints(
+    "mobile-lints",
+    cl::desc("Print PyTorch's mobile lints for the model (after any passes) "
+             "instead of the IR: BUNDLED_INPUT, REQUIRES_GRAD, DROPOUT, "
+             "BATCHNORM"),
+    cl::cat(toolCategory));
 cl::opt<bool> elideLargeConstants(
     "elide-large-constants",
     cl::desc("Print large dense constants as dense<elided>, omit blob data "
@@ -205,6 +211,11 @@ bool processChunk(std::unique_ptr<llvm::MemoryBuffer> buffer,
           }
     if (failed(pm.run(module->getOperation())))
       return false;
+    if (mobileLints) {
+      for (const MobileLint &lint : generateMobileLints(module->getOperation()))
+        out << lint.name << ": " << lint.message << '\n';
+      return true;
+    }
     printOp(module->getOperation(), out, printOptions);
     return true;
   };
@@ -218,19 +229,6 @@ bool processChunk(std::unique_ptr<llvm::MemoryBuffer> buffer,
   return succeeded(verifier.verify());
 }
 } // namespace
-
-/// Whether `path` is a TorchScript archive (by extension, or a zip by its
-/// first bytes) rather than IR text.
-bool irc::isTorchScriptArchive(StringRef path) {
-  if (path == "-")
-    return false;
-  if (path.endswith(".pt") || path.endswith(".ptl") || path.endswith(".zip"))
-    return true;
-  char magic[4] = {};
-  std::ifstream in(path.str(), std::ios::binary);
-  in.read(magic, sizeof(magic));
-  return in.gcount() == 4 && StringRef(magic, 4) == "PK\x03\x04";
-}
 
 int irc::ircOptMain(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);

@@ -5,10 +5,6 @@
 #include "llvm/ADT/StringRef.h"
 
 namespace irc {
-/// Whether `path` is a TorchScript archive (by extension, or a zip by its
-/// first bytes) rather than IR text.
-bool isTorchScriptArchive(llvm::StringRef path);
-
 /// Runs irc-opt with the given command line; returns the exit status.
 int ircOptMain(int argc, char **argv);
 } // namespace irc

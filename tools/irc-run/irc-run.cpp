@@ -22,7 +22,6 @@
 #include "passes/InferShapes.h"
 #include "passes/PassManager.h"
 #include "runtime/Npy.h"
-#include "tools/driver/OptDriver.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
@@ -359,9 +358,12 @@ int main(int argc, char **argv) {
   // Freezing makes an archive one program; the rest is optimization.
   if (optimizeForMobile.getNumOccurrences()) {
     std::string error;
+    std::vector<std::string> preserved;
+    if (functionName != "forward")
+      preserved.push_back(functionName);
     std::string mobile = buildMobilePipeline(
         optimizeForMobile.empty() ? "cpu" : llvm::StringRef(optimizeForMobile),
-        mobileBlocklist, error);
+        mobileBlocklist, error, preserved);
     if (!error.empty())
       fail(error);
     if (!runPipeline(mobile))
