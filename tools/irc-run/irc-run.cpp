@@ -2,9 +2,10 @@
 //
 //   irc-run model.pt --backend=ref --input=@x.npy --output=@y.npy
 //
-// Imports a TorchScript archive (or parses `.irc` text), freezes and cleans
-// it up, refines shapes from the given inputs, lowers it to a plan for the
-// backend and runs it. Outputs are written as .npy files in result order (a
+// Imports a TorchScript archive (or parses `.irc` text), freezes it, refines
+// shapes from the given inputs, cleans it up (and runs the mobile pipeline
+// with --optimize-for-mobile), lowers it to a plan for the backend and runs
+// it. Outputs are written as .npy files in result order (a
 // tuple or list result gives one file per element), summarised with
 // --print, compared with reference files with --compare, and timed with
 // --benchmark=N.
@@ -355,27 +356,15 @@ int main(int argc, char **argv) {
       fail(err);
     return succeeded(pm.run(module->getOperation()));
   };
-  // Freezing makes an archive one program; the rest is optimization.
-  if (optimizeForMobile.getNumOccurrences()) {
-    std::string error;
-    std::vector<std::string> preserved;
-    if (functionName != "forward")
-      preserved.push_back(functionName);
-    std::string mobile = buildMobilePipeline(
-        optimizeForMobile.empty() ? "cpu" : llvm::StringRef(optimizeForMobile),
-        mobileBlocklist, error, preserved);
-    if (!error.empty())
-      fail(error);
-    if (!runPipeline(mobile))
-      return 1;
-  } else {
-    if (!mobileBlocklist.empty())
-      fail("--mobile-blocklist needs --optimize-for-mobile");
-    if (archive && !runPipeline("freeze"))
-      return 1;
-    if (!noOptimize && !runPipeline("canonicalize,cse,dce"))
-      return 1;
-  }
+  // Freezing makes an archive one program, keeping the function to run.
+  std::vector<std::string> preserved;
+  if (functionName != "forward")
+    preserved.push_back(functionName);
+  std::string freeze = preserved.empty()
+                           ? "freeze"
+                           : "freeze{preserve-methods=" + functionName + "}";
+  if (archive && !runPipeline(freeze))
+    return 1;
 
   FuncOp func;
   for (FuncOp f : getFunctions(module->getOperation()))
@@ -406,13 +395,26 @@ int main(int argc, char **argv) {
     args.push_back(std::move(v));
   }
 
-  // Static shapes from the inputs, then the constants they make foldable.
+  // Static shapes from the inputs, before the other passes, which then see
+  // them (fold-linear-bn needs a known rank, insert-prepack a known dtype).
   if (!noOptimize) {
     std::string error;
     if (failed(specializeArguments(func.getOperation(), argTypes, error)))
       fail(error);
     if (!runPipeline("infer-shapes,canonicalize,cse,dce"))
       return 1;
+  }
+  if (optimizeForMobile.getNumOccurrences()) {
+    std::string error;
+    std::string mobile = buildMobilePipeline(
+        optimizeForMobile.empty() ? "cpu" : llvm::StringRef(optimizeForMobile),
+        mobileBlocklist, error, preserved);
+    if (!error.empty())
+      fail(error);
+    if (!runPipeline(mobile))
+      return 1;
+  } else if (!mobileBlocklist.empty()) {
+    fail("--mobile-blocklist needs --optimize-for-mobile");
   }
 
   rt::KernelRegistry registry;
