@@ -369,9 +369,31 @@ LogicalResult irc::verifyPrepack(Operation *op) {
   if (weight.hasRank() && weight.getRank() != rank)
     return op->emitOpError()
            << "expected a " << rank << "-D weight, got " << weight;
+  for (llvm::StringRef name : {"weight", "bias"}) {
+    Type t = field(name).type;
+    if (t && t.isTensor() && t.getDType() != DType::Unknown &&
+        t.getDType() != DType::F32)
+      return op->emitOpError() << "expected a float32 " << name << ", got "
+                               << t;
+  }
   Type bias = field("bias").type;
   if (bias && bias.hasRank() && bias.getRank() != 1)
     return op->emitOpError() << "expected a 1-D bias, got " << bias;
+  // Output channels: weight dim 0, or dim 1 * groups when transposed.
+  llvm::SmallVector<int64_t, 2> groups;
+  int64_t out = kDynamic;
+  if (weight.hasRank() && weight.getRank() == rank) {
+    if (schema.lookupParam("output_padding") < 0)
+      out = weight.getShape()[0];
+    else if (getIntsOf(field("groups").value, groups) &&
+             isStatic(weight.getShape()[1]))
+      out = weight.getShape()[1] * groups[0];
+  }
+  if (bias && bias.hasRank() && bias.getRank() == 1 && isStatic(out) &&
+      isStatic(bias.getShape()[0]) && bias.getShape()[0] != out)
+    return op->emitOpError() << "expected a bias of " << out
+                             << " elements for weight " << weight << ", got "
+                             << bias;
   llvm::SmallVector<int64_t, 2> xs;
   for (llvm::StringRef name : {"stride", "dilation"})
     if (getIntsOf(field(name).value, xs) &&
