@@ -257,7 +257,8 @@ private:
   LogicalResult parseRegion(Region &region,
                             llvm::ArrayRef<EntryArg> entryArgs = {});
   LogicalResult parseBlockHeader(Block &block);
-  Operation *createOp(Location loc, StringRef name, llvm::ArrayRef<Type> results,
+  Operation *createOp(Location loc, StringRef name,
+                      llvm::ArrayRef<Type> results,
                       llvm::ArrayRef<Value *> operands,
                       llvm::ArrayRef<NamedAttribute> attrs,
                       std::vector<std::unique_ptr<Region>> regions = {});
@@ -1136,8 +1137,8 @@ Operation *Parser::createOp(Location loc, StringRef name,
                             llvm::ArrayRef<Value *> operands,
                             llvm::ArrayRef<NamedAttribute> attrs,
                             std::vector<std::unique_ptr<Region>> regions) {
-  Operation *op = Operation::create(ctx, loc, name, results, operands,
-                                    attrs, regions.size());
+  Operation *op = Operation::create(ctx, loc, name, results, operands, attrs,
+                                    regions.size());
   for (unsigned i = 0; i < regions.size(); ++i)
     op->getRegion(i).takeBody(*regions[i]);
   return op;

@@ -45,8 +45,7 @@ bool irc::getPackedFields(Value *params,
       Attribute value = getConstantValue(v);
       if (!value)
         if (Operation *d = v->getDefiningOp(); d && d->is(OpId::Constant))
-          value = fieldOf(d->getAttr("value"),
-                          d->getParentOfType(OpId::Module))
+          value = fieldOf(d->getAttr("value"), d->getParentOfType(OpId::Module))
                       .value;
       out.push_back({v->getType(), value});
     }

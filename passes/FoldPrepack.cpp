@@ -42,9 +42,7 @@ Attribute fieldValue(Value *v) {
     return def->getAttr("value");
   if (!def->is(OpId::PrimListConstruct) ||
       llvm::any_of(v->getUsers(), [](Operation *user) {
-        return user->getContext()
-            .getOpInfo(user->getId())
-            .hasTrait(InPlace);
+        return user->getContext().getOpInfo(user->getId()).hasTrait(InPlace);
       }))
     return Attribute();
   llvm::SmallVector<Attribute, 4> elements;

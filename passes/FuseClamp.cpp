@@ -130,8 +130,8 @@ struct FuseActivation : RewritePattern {
       rw.setInsertionPoint(run);
       IRMapping map;
       prepack = rw.clone(*prepack, map);
-      rw.modifyOpInPlace(
-          run, [&] { run->setOperand(1, prepack->getResult(0)); });
+      rw.modifyOpInPlace(run,
+                         [&] { run->setOperand(1, prepack->getResult(0)); });
       ++copied;
     }
     rw.setInsertionPoint(prepack);

@@ -28,9 +28,7 @@ namespace {
 
 class HoistPackedParamsPass : public Pass {
 public:
-  llvm::StringRef getArgument() const override {
-    return "hoist-packed-params";
-  }
+  llvm::StringRef getArgument() const override { return "hoist-packed-params"; }
 
   LogicalResult run(Operation *module) override {
     Context &ctx = module->getContext();

@@ -9,8 +9,9 @@
 //   aten.transpose.int(W, 0, 1) of a 2-D W;
 // - aten.conv2d, aten.conv2d.padding ('valid', or 'same' with stride 1 and
 //   an even total padding d * (k - 1) per dim), aten.conv_transpose2d.input
-//   (constant output_padding < stride, which XNNPACK needs) and aten.linear with a 4-D (conv) or 2-D (linear) weight whose dtype is
-//   f32 or unknown, and an input that is not known to be another dtype;
+//   (constant output_padding < stride, which XNNPACK needs) and aten.linear
+//   with a 4-D (conv) or 2-D (linear) weight whose dtype is f32 or unknown, and
+//   an input that is not known to be another dtype;
 // - with backend=vulkan also aten.gru.input and aten.lstm.input with
 //   `train` constant false.
 // Produces: a prepack op and a run op of the backend (xnn.* for cpu, vk.*
@@ -52,15 +53,13 @@ Value *transposedWeight(Value *v) {
   if (!def)
     return nullptr;
   int64_t d0, d1;
-  bool swaps =
-      def->is(OpId::AtenT) ||
-      (def->is(OpId::AtenTransposeInt) &&
-       matchConstantInt(def->getOperand(1), d0) &&
-       matchConstantInt(def->getOperand(2), d1) &&
-       ((d0 == 0 && d1 == 1) || (d0 == 1 && d1 == 0) ||
-        (d0 == -1 && d1 == -2) || (d0 == -2 && d1 == -1)));
-  return swaps && hasRank(def->getOperand(0), 2) ? def->getOperand(0)
-                                                 : nullptr;
+  bool swaps = def->is(OpId::AtenT) ||
+               (def->is(OpId::AtenTransposeInt) &&
+                matchConstantInt(def->getOperand(1), d0) &&
+                matchConstantInt(def->getOperand(2), d1) &&
+                ((d0 == 0 && d1 == 1) || (d0 == 1 && d1 == 0) ||
+                 (d0 == -1 && d1 == -2) || (d0 == -2 && d1 == -1)));
+  return swaps && hasRank(def->getOperand(0), 2) ? def->getOperand(0) : nullptr;
 }
 
 /// matmul(x, t(W)) -> linear(x, W, none); addmm(b, x, t(W)) -> linear(x,
@@ -74,8 +73,7 @@ struct FuseLinear : RewritePattern {
       return false;
     Operation *mm = op->getOperand(0)->getDefiningOp();
     return mm && mm->is(OpId::AtenMatmul) && mm->getResult(0)->hasOneUse() &&
-           isIntConstant(op->getOperand(2), 1) &&
-           hasRank(op->getOperand(1), 1);
+           isIntConstant(op->getOperand(2), 1) && hasRank(op->getOperand(1), 1);
   }
 
   LogicalResult matchAndRewrite(Operation *op, Rewriter &rw) const override {
@@ -90,7 +88,8 @@ struct FuseLinear : RewritePattern {
       x = op->getOperand(0);
     } else if (op->is(OpId::AtenAddmm)) {
       if (!isIntConstant(op->getOperand(3), 1) ||
-          !isIntConstant(op->getOperand(4), 1) || !hasRank(op->getOperand(0), 1))
+          !isIntConstant(op->getOperand(4), 1) ||
+          !hasRank(op->getOperand(0), 1))
         return failure();
       b = op->getOperand(0);
       x = op->getOperand(1);
@@ -177,7 +176,7 @@ Value *explicitPadding(Operation *op, Rewriter &rw) {
         llvm::any_of(stride, [](int64_t s) { return s != 1; }))
       return nullptr;
     for (unsigned i = 0; i < 2; ++i) {
-      int64_t d = dilation.size() == 1 ? dilation[0]
+      int64_t d = dilation.size() == 1  ? dilation[0]
                   : i < dilation.size() ? dilation[i]
                                         : -1;
       int64_t total = d * (w.getShape()[2 + i] - 1);
@@ -274,8 +273,8 @@ struct InsertRnn : RewritePattern {
     for (unsigned i = 2; i < 9; ++i)
       prepackOperands.push_back(op->getOperand(i));
     OpId prepackId = lstm ? OpId::VkLstmPrepack : OpId::VkGruPrepack;
-    Type packedType = getOpaqueType(
-        ctx, ctx.getOpInfo(prepackId).schema.results[0].spelling);
+    Type packedType =
+        getOpaqueType(ctx, ctx.getOpInfo(prepackId).schema.results[0].spelling);
     Value *packed =
         rw.create(loc, prepackId, {packedType}, prepackOperands)->getResult(0);
     llvm::SmallVector<Value *, 4> runOperands{op->getOperand(0)};
@@ -320,7 +319,8 @@ public:
       patterns.push_back(std::make_unique<InsertConvLinear>(
           r, b, r.aten == OpId::AtenLinear ? numLinear : numConv));
     if (b == Backend::Vulkan) {
-      patterns.push_back(std::make_unique<InsertRnn>(OpId::AtenGruInput, numRnn));
+      patterns.push_back(
+          std::make_unique<InsertRnn>(OpId::AtenGruInput, numRnn));
       patterns.push_back(
           std::make_unique<InsertRnn>(OpId::AtenLstmInput, numRnn));
     }
@@ -333,7 +333,8 @@ public:
   }
 
 private:
-  ChoiceOption backend{*this, "backend",
+  ChoiceOption backend{*this,
+                       "backend",
                        "The backend whose ops to insert: cpu (xnn.*) or "
                        "vulkan (vk.*)",
                        {"cpu", "vulkan"}};

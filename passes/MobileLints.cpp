@@ -81,24 +81,24 @@ std::vector<MobileLint> irc::generateMobileLints(Operation *module) {
     llvm::StringRef name = op->getName();
     if (name.startswith("aten.") || name.startswith("prim.") ||
         name.startswith("prepacked.") || name.startswith("quantized."))
-      opNames.insert((name.split('.').first + "::" + name.split('.').second)
-                         .str());
+      opNames.insert(
+          (name.split('.').first + "::" + name.split('.').second).str());
   });
   for (const std::string &op : opNames) {
     if (llvm::StringRef(op).contains("dropout"))
-      lints.push_back({"DROPOUT",
-                       "Operator " + op +
-                           " exists, remember to call eval() before saving "
-                           "the module.and call "
-                           "torch.utils.mobile_optimizer.optimize_for_mobile "
-                           "to drop dropout operator."});
+      lints.push_back(
+          {"DROPOUT", "Operator " + op +
+                          " exists, remember to call eval() before saving "
+                          "the module.and call "
+                          "torch.utils.mobile_optimizer.optimize_for_mobile "
+                          "to drop dropout operator."});
     if (llvm::StringRef(op).contains("batch_norm"))
-      lints.push_back({"BATCHNORM",
-                       "Operator " + op +
-                           " exists, remember to call eval() before saving "
-                           "the module and call "
-                           "torch.utils.mobile_optimizer.optimize_for_mobile "
-                           "to drop batch_norm operator."});
+      lints.push_back(
+          {"BATCHNORM", "Operator " + op +
+                            " exists, remember to call eval() before saving "
+                            "the module and call "
+                            "torch.utils.mobile_optimizer.optimize_for_mobile "
+                            "to drop batch_norm operator."});
   }
   return lints;
 }

@@ -6,9 +6,12 @@
 using namespace irc;
 
 static const llvm::StringRef BlocklistNames[] = {
-    "conv-bn-fusion",           "insert-fold-prepack-ops",
-    "remove-dropout",           "fuse-add-relu",
-    "hoist-conv-packed-params", "conv-1d-to-2d",
+    "conv-bn-fusion",
+    "insert-fold-prepack-ops",
+    "remove-dropout",
+    "fuse-add-relu",
+    "hoist-conv-packed-params",
+    "conv-1d-to-2d",
     "vulkan-automatic-gpu-transfer"};
 
 llvm::ArrayRef<llvm::StringRef> irc::getMobileBlocklistNames() {

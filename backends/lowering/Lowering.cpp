@@ -16,42 +16,73 @@ using namespace irc;
 
 std::optional<rt::DType> irc::toRuntimeDType(DType dtype) {
   switch (dtype) {
-  case DType::F32: return rt::DType::F32;
-  case DType::F64: return rt::DType::F64;
-  case DType::F16: return rt::DType::F16;
-  case DType::BF16: return rt::DType::BF16;
-  case DType::I64: return rt::DType::I64;
-  case DType::I32: return rt::DType::I32;
-  case DType::I16: return rt::DType::I16;
-  case DType::I8: return rt::DType::I8;
-  case DType::U8: return rt::DType::U8;
-  case DType::Bool: return rt::DType::Bool;
-  case DType::C64: return rt::DType::C64;
-  case DType::C128: return rt::DType::C128;
-  case DType::QI8: return rt::DType::QI8;
-  case DType::QU8: return rt::DType::QU8;
-  case DType::QI32: return rt::DType::QI32;
-  default: return std::nullopt;
+  case DType::F32:
+    return rt::DType::F32;
+  case DType::F64:
+    return rt::DType::F64;
+  case DType::F16:
+    return rt::DType::F16;
+  case DType::BF16:
+    return rt::DType::BF16;
+  case DType::I64:
+    return rt::DType::I64;
+  case DType::I32:
+    return rt::DType::I32;
+  case DType::I16:
+    return rt::DType::I16;
+  case DType::I8:
+    return rt::DType::I8;
+  case DType::U8:
+    return rt::DType::U8;
+  case DType::Bool:
+    return rt::DType::Bool;
+  case DType::C64:
+    return rt::DType::C64;
+  case DType::C128:
+    return rt::DType::C128;
+  case DType::QI8:
+    return rt::DType::QI8;
+  case DType::QU8:
+    return rt::DType::QU8;
+  case DType::QI32:
+    return rt::DType::QI32;
+  default:
+    return std::nullopt;
   }
 }
 
 DType irc::fromRuntimeDType(rt::DType dtype) {
   switch (dtype) {
-  case rt::DType::F32: return DType::F32;
-  case rt::DType::F64: return DType::F64;
-  case rt::DType::F16: return DType::F16;
-  case rt::DType::BF16: return DType::BF16;
-  case rt::DType::I64: return DType::I64;
-  case rt::DType::I32: return DType::I32;
-  case rt::DType::I16: return DType::I16;
-  case rt::DType::I8: return DType::I8;
-  case rt::DType::U8: return DType::U8;
-  case rt::DType::Bool: return DType::Bool;
-  case rt::DType::C64: return DType::C64;
-  case rt::DType::C128: return DType::C128;
-  case rt::DType::QI8: return DType::QI8;
-  case rt::DType::QU8: return DType::QU8;
-  case rt::DType::QI32: return DType::QI32;
+  case rt::DType::F32:
+    return DType::F32;
+  case rt::DType::F64:
+    return DType::F64;
+  case rt::DType::F16:
+    return DType::F16;
+  case rt::DType::BF16:
+    return DType::BF16;
+  case rt::DType::I64:
+    return DType::I64;
+  case rt::DType::I32:
+    return DType::I32;
+  case rt::DType::I16:
+    return DType::I16;
+  case rt::DType::I8:
+    return DType::I8;
+  case rt::DType::U8:
+    return DType::U8;
+  case rt::DType::Bool:
+    return DType::Bool;
+  case rt::DType::C64:
+    return DType::C64;
+  case rt::DType::C128:
+    return DType::C128;
+  case rt::DType::QI8:
+    return DType::QI8;
+  case rt::DType::QU8:
+    return DType::QU8;
+  case rt::DType::QI32:
+    return DType::QI32;
   }
   return DType::Unknown;
 }
@@ -62,11 +93,16 @@ Type irc::typeOfValue(Context &ctx, const rt::Value &value) {
     const rt::Tensor &t = value.toTensor();
     return getTensorType(ctx, t.sizes(), fromRuntimeDType(t.dtype()));
   }
-  case rt::Value::Kind::Int: return getIntType(ctx);
-  case rt::Value::Kind::Double: return getFloatType(ctx);
-  case rt::Value::Kind::Bool: return getBoolType(ctx);
-  case rt::Value::Kind::String: return getStrType(ctx);
-  default: return Type();
+  case rt::Value::Kind::Int:
+    return getIntType(ctx);
+  case rt::Value::Kind::Double:
+    return getFloatType(ctx);
+  case rt::Value::Kind::Bool:
+    return getBoolType(ctx);
+  case rt::Value::Kind::String:
+    return getStrType(ctx);
+  default:
+    return Type();
   }
 }
 
@@ -82,11 +118,21 @@ rt::TypeSpec irc::toTypeSpec(Type type) {
       for (int64_t d : type.getShape())
         spec.sizes.push_back(d == kDynamic ? -1 : d);
     break;
-  case Type::Kind::Int: spec.kind = rt::TypeSpec::Kind::Int; break;
-  case Type::Kind::Float: spec.kind = rt::TypeSpec::Kind::Double; break;
-  case Type::Kind::Bool: spec.kind = rt::TypeSpec::Kind::Bool; break;
-  case Type::Kind::Str: spec.kind = rt::TypeSpec::Kind::String; break;
-  default: spec.kind = rt::TypeSpec::Kind::Other; break;
+  case Type::Kind::Int:
+    spec.kind = rt::TypeSpec::Kind::Int;
+    break;
+  case Type::Kind::Float:
+    spec.kind = rt::TypeSpec::Kind::Double;
+    break;
+  case Type::Kind::Bool:
+    spec.kind = rt::TypeSpec::Kind::Bool;
+    break;
+  case Type::Kind::Str:
+    spec.kind = rt::TypeSpec::Kind::String;
+    break;
+  default:
+    spec.kind = rt::TypeSpec::Kind::Other;
+    break;
   }
   return spec;
 }
@@ -159,8 +205,7 @@ std::optional<rt::Value> Lowering::convertElements(Attribute attr,
   Type type = attr.getElementsType();
   std::optional<rt::DType> dtype = toRuntimeDType(type.getDType());
   if (!dtype || !type.hasStaticShape()) {
-    op->emitError() << "tensor constant of type " << type
-                    << " cannot be run";
+    op->emitError() << "tensor constant of type " << type << " cannot be run";
     return std::nullopt;
   }
   std::optional<llvm::ArrayRef<char>> data = attr.getRawData();
@@ -192,9 +237,8 @@ std::optional<rt::Value> Lowering::convertSymbol(llvm::StringRef name,
     op->emitError() << "'@" << name << "' is not a module constant";
     return std::nullopt;
   }
-  std::optional<rt::Value> v =
-      convert(target->getAttr("value"),
-              target->getAttr("type").getTypeValue(), target);
+  std::optional<rt::Value> v = convert(
+      target->getAttr("value"), target->getAttr("type").getTypeValue(), target);
   if (v)
     moduleConstants[name] = *v;
   return v;
@@ -216,17 +260,23 @@ std::optional<rt::Value> Lowering::convert(Attribute attr, Type type,
     if (type && type.isFloat())
       return rt::Value(double(attr.getInt()));
     return rt::Value(attr.getInt());
-  case Attribute::Kind::Float: return rt::Value(attr.getFloat());
-  case Attribute::Kind::Bool: return rt::Value(attr.getBool());
+  case Attribute::Kind::Float:
+    return rt::Value(attr.getFloat());
+  case Attribute::Kind::Bool:
+    return rt::Value(attr.getBool());
   case Attribute::Kind::String:
     if (type && type.getKind() == Type::Kind::Device)
       return rt::Value(rt::Device{attr.getString().str()});
     return rt::Value(attr.getString().str());
-  case Attribute::Kind::None: return rt::Value();
-  case Attribute::Kind::Type: return rt::Value(attr.getTypeValue().str());
-  case Attribute::Kind::SymbolRef: return convertSymbol(attr.getString(), op);
+  case Attribute::Kind::None:
+    return rt::Value();
+  case Attribute::Kind::Type:
+    return rt::Value(attr.getTypeValue().str());
+  case Attribute::Kind::SymbolRef:
+    return convertSymbol(attr.getString(), op);
   case Attribute::Kind::Dense:
-  case Attribute::Kind::Blob: return convertElements(attr, op);
+  case Attribute::Kind::Blob:
+    return convertElements(attr, op);
   case Attribute::Kind::List:
   case Attribute::Kind::Tuple: {
     bool isList = attr.is(Attribute::Kind::List);
@@ -308,7 +358,8 @@ LogicalResult Lowering::lowerOp(Operation *op, rt::Block &out) {
 
   if (op->is(OpId::Constant)) {
     Attribute value = op->getAttr("value");
-    std::optional<rt::Value> v = convert(value, op->getResult(0)->getType(), op);
+    std::optional<rt::Value> v =
+        convert(value, op->getResult(0)->getType(), op);
     if (!v)
       return failure();
     instr.kind = rt::Instr::Kind::Constant;
@@ -319,8 +370,8 @@ LogicalResult Lowering::lowerOp(Operation *op, rt::Block &out) {
     instr.copy = isMutableContainer(value) &&
                  op->getResult(0)->getType().getKind() != Type::Kind::Opaque;
   } else if (op->is(OpId::PrimIf) || op->is(OpId::PrimLoop)) {
-    instr.kind = op->is(OpId::PrimIf) ? rt::Instr::Kind::If
-                                      : rt::Instr::Kind::Loop;
+    instr.kind =
+        op->is(OpId::PrimIf) ? rt::Instr::Kind::If : rt::Instr::Kind::Loop;
     for (unsigned i = 0; i < op->getNumRegions(); ++i) {
       instr.regions.emplace_back();
       if (failed(lowerBlock(op->getRegion(i).front(), instr.regions.back())))

@@ -187,7 +187,7 @@ std::vector<const char *> fieldNames(Kind kind) {
     return {"weight",   "bias",   "stride",     "padding",
             "dilation", "groups", "output_min", "output_max"};
   case Kind::TransposeConv2d:
-    return {"weight",   "bias",     "stride", "padding",    "output_padding",
+    return {"weight",   "bias",   "stride",     "padding",   "output_padding",
             "dilation", "groups", "output_min", "output_max"};
   }
   return {};
@@ -763,8 +763,9 @@ static const KernelEntry Kernels[] = {
       {NS LINEAR "_run", linearClampRun<F>},                                   \
       {NS CONV "_prepack", prepack<Kind::Conv2d, F>},                          \
       {NS CONV "_run", convClampRun<Kind::Conv2d, F>},                         \
-      {NS TCONV "_prepack", prepack<Kind::TransposeConv2d, F>},                \
-      {NS TCONV "_run", convClampRun<Kind::TransposeConv2d, F>}
+      {NS TCONV "_prepack", prepack<Kind::TransposeConv2d, F>}, {              \
+    NS TCONV "_run", convClampRun<Kind::TransposeConv2d, F>                    \
+  }
     PACKED_KERNELS("prepacked.", "linear_clamp", "conv2d_clamp",
                    "conv2d_transpose_clamp", Flavor::Torch),
     PACKED_KERNELS("xnn.", "linear", "conv2d", "conv_transpose2d", Flavor::Xnn),

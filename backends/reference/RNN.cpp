@@ -354,8 +354,8 @@ template <Cell C> void rnnInput(KernelContext &ctx) {
 
 /// irc's Vulkan packed GRU/LSTM parameters: an object "vk.gru_params" or
 /// "vk.lstm_params" with the fields of the prepack op, in order.
-const char *const RnnFields[] = {"params",        "has_biases", "num_layers",
-                                 "dropout",       "train",      "bidirectional",
+const char *const RnnFields[] = {"params",     "has_biases", "num_layers",
+                                 "dropout",    "train",      "bidirectional",
                                  "batch_first"};
 std::string rnnClass(Cell C) {
   return std::string("vk.") + cellName(C) + "_params";

@@ -373,8 +373,8 @@ LogicalResult irc::verifyPrepack(Operation *op) {
     Type t = field(name).type;
     if (t && t.isTensor() && t.getDType() != DType::Unknown &&
         t.getDType() != DType::F32)
-      return op->emitOpError() << "expected a float32 " << name << ", got "
-                               << t;
+      return op->emitOpError()
+             << "expected a float32 " << name << ", got " << t;
   }
   Type bias = field("bias").type;
   if (bias && bias.hasRank() && bias.getRank() != 1)
@@ -391,9 +391,9 @@ LogicalResult irc::verifyPrepack(Operation *op) {
   }
   if (bias && bias.hasRank() && bias.getRank() == 1 && isStatic(out) &&
       isStatic(bias.getShape()[0]) && bias.getShape()[0] != out)
-    return op->emitOpError() << "expected a bias of " << out
-                             << " elements for weight " << weight << ", got "
-                             << bias;
+    return op->emitOpError()
+           << "expected a bias of " << out << " elements for weight " << weight
+           << ", got " << bias;
   llvm::SmallVector<int64_t, 2> xs;
   for (llvm::StringRef name : {"stride", "dilation"})
     if (getIntsOf(field(name).value, xs) &&
@@ -408,9 +408,9 @@ LogicalResult irc::verifyPrepack(Operation *op) {
   Attribute lo = field("output_min").value, hi = field("output_max").value;
   if (lo && hi && lo.is(Attribute::Kind::Float) &&
       hi.is(Attribute::Kind::Float) && !(lo.getFloat() < hi.getFloat()))
-    return op->emitOpError() << "output_min (" << lo.getFloat()
-                             << ") must be less than output_max ("
-                             << hi.getFloat() << ")";
+    return op->emitOpError()
+           << "output_min (" << lo.getFloat()
+           << ") must be less than output_max (" << hi.getFloat() << ")";
   return success();
 }
 
@@ -455,8 +455,8 @@ LogicalResult irc::inferPackedRun(Operation *op,
     // (output, h_n[, c_n]): h_n and c_n are shaped as the states given.
     Attribute bidi = field("bidirectional").value;
     Type h = op->getOperand(1)->getType();
-    int64_t hidden = h.hasRank() && h.getRank() ? h.getShape().back()
-                                                : kDynamic;
+    int64_t hidden =
+        h.hasRank() && h.getRank() ? h.getShape().back() : kDynamic;
     if (!input.hasRank() || input.getRank() == 0) {
       results.push_back(getUnrankedTensorType(ctx, input.getDType()));
     } else {

@@ -15,6 +15,10 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <string>
+#include <vector>
+
 namespace irc::test {
 
 inline const rt::KernelRegistry &referenceRegistry() {
@@ -74,6 +78,64 @@ inline std::vector<double> valuesOf(const rt::Tensor &t) {
       out.push_back(rt::convert<double>(p[i]));
   });
   return out;
+}
+
+/// Operand helpers: None, an int list, a tensor list, a dtype code.
+inline rt::Value none() { return rt::Value(); }
+inline rt::Value ints(std::vector<int64_t> v) {
+  std::vector<rt::Value> items;
+  for (int64_t x : v)
+    items.emplace_back(x);
+  return rt::Value::list(std::move(items));
+}
+inline rt::Value tensors(std::vector<rt::Tensor> v) {
+  std::vector<rt::Value> items;
+  for (rt::Tensor &t : v)
+    items.emplace_back(t);
+  return rt::Value::list(std::move(items));
+}
+inline rt::Value code(rt::DType d) { return rt::Value(rt::toScalarType(d)); }
+
+/// The tensor result of a one-result kernel.
+inline rt::Tensor run1(const std::string &op, std::vector<rt::Value> operands) {
+  return runKernel(op, std::move(operands))[0].toTensor();
+}
+
+/// The message of the rt::Error `f` throws, or "" when it throws none.
+template <typename Fn> std::string errorOf(Fn &&f) {
+  try {
+    f();
+  } catch (const rt::Error &e) {
+    return e.what();
+  }
+  return "";
+}
+
+/// 0, 1, ..., n-1 as `sizes`.
+inline rt::Tensor iota(const rt::Shape &sizes,
+                       rt::DType dtype = rt::DType::F32) {
+  std::vector<double> v(size_t(rt::numelOf(sizes)));
+  for (size_t i = 0; i < v.size(); ++i)
+    v[i] = double(i);
+  return tensorOf(sizes, v, dtype);
+}
+inline bool sameStorage(const rt::Tensor &a, const rt::Tensor &b) {
+  return a.getStorage() == b.getStorage();
+}
+/// A read-only tensor, as weights from a model file are.
+inline rt::Tensor weight(const rt::Shape &sizes, std::vector<float> data) {
+  auto owner = std::make_shared<std::vector<float>>(std::move(data));
+  return rt::Tensor::wrap(rt::DType::F32, sizes, owner->data(), owner);
+}
+/// The transpose of a 2-d tensor, as a strided view.
+inline rt::Tensor transposed(const rt::Tensor &t) {
+  return t.asStrided({t.sizes()[1], t.sizes()[0]},
+                     {t.strides()[1], t.strides()[0]}, t.storageOffset());
+}
+/// Row `r` of a 2-d tensor, as a view.
+inline rt::Tensor row(const rt::Tensor &t, int64_t r) {
+  return t.asStrided({t.sizes()[1]}, {t.strides()[1]},
+                     t.storageOffset() + r * t.strides()[0]);
 }
 
 } // namespace irc::test

@@ -28,13 +28,13 @@ TEST(PassManager, RegisteredPasses) {
     EXPECT_FALSE(info.summary.empty());
     EXPECT_EQ(info.factory()->getArgument(), info.argument);
   }
-  EXPECT_EQ(names,
-            (Names{"canonicalize", "conv1d-to-conv2d", "cse", "dce",
-                   "fold-conv-bn", "fold-linear-bn", "fold-prepack", "freeze",
-                   "fuse-add-relu", "fuse-clamp", "hoist-packed-params",
-                   "infer-shapes", "inline", "insert-prepack",
-                   "remove-dropout", "unpack-prepacked",
-                   "unroll-constant-loops", "vulkan-automatic-gpu-transfer"}));
+  EXPECT_EQ(
+      names,
+      (Names{"canonicalize", "conv1d-to-conv2d", "cse", "dce", "fold-conv-bn",
+             "fold-linear-bn", "fold-prepack", "freeze", "fuse-add-relu",
+             "fuse-clamp", "hoist-packed-params", "infer-shapes", "inline",
+             "insert-prepack", "remove-dropout", "unpack-prepacked",
+             "unroll-constant-loops", "vulkan-automatic-gpu-transfer"}));
   EXPECT_EQ(lookupPass("cse"), &getRegisteredPasses()[2]);
   EXPECT_EQ(lookupPass("cse2"), nullptr);
 }

@@ -23,25 +23,7 @@ using rt::Value;
 
 namespace {
 
-Tensor run1(const std::string &op, std::vector<Value> operands) {
-  return runKernel(op, std::move(operands))[0].toTensor();
-}
 Value one() { return Value(int64_t(1)); }
-/// The transpose of a 2-d tensor, as a strided view.
-Tensor transposed(const Tensor &t) {
-  return t.asStrided({t.sizes()[1], t.sizes()[0]},
-                     {t.strides()[1], t.strides()[0]}, t.storageOffset());
-}
-/// Row `r` of a 2-d tensor, as a view.
-Tensor row(const Tensor &t, int64_t r) {
-  return t.asStrided({t.sizes()[1]}, {t.strides()[1]},
-                     t.storageOffset() + r * t.strides()[0]);
-}
-/// A read-only tensor, as weights from a model file are.
-Tensor weight(const rt::Shape &sizes, std::vector<float> data) {
-  auto owner = std::make_shared<std::vector<float>>(std::move(data));
-  return Tensor::wrap(DType::F32, sizes, owner->data(), owner);
-}
 Tensor complex64(std::vector<std::complex<float>> v) {
   Tensor t = Tensor::zeros(DType::C64, {int64_t(v.size())});
   auto *p = t.mutableData<std::complex<float>>();

@@ -15,18 +15,9 @@
 
 using namespace irc;
 using namespace irc::rt;
-using irc::test::runKernel;
-using irc::test::tensorOf;
-using irc::test::valuesOf;
+using namespace irc::test;
 
 namespace {
-
-Value ints(std::vector<int64_t> v) {
-  std::vector<Value> items;
-  for (int64_t x : v)
-    items.emplace_back(x);
-  return Value::list(items);
-}
 
 Tensor result(const std::vector<Value> &results) {
   return results.at(0).toTensor();
@@ -43,7 +34,8 @@ Tensor conv2d(const Tensor &x, const Tensor &w, Value bias = Value(),
 }
 
 /// A tensor of `sizes` holding 0, 1, 2, ... (times `scale`).
-Tensor iota(const Shape &sizes, double scale = 1.0, DType dtype = DType::F32) {
+Tensor scaledIota(const Shape &sizes, double scale = 1.0,
+                  DType dtype = DType::F32) {
   std::vector<double> v(size_t(numelOf(sizes)));
   for (size_t i = 0; i < v.size(); ++i)
     v[i] = double(i) * scale;
@@ -111,8 +103,9 @@ TEST(RefNNTest, ConvTransposedHandComputed) {
 }
 
 TEST(RefNNTest, ConvolutionMatchesConv2dAndUnbatched) {
-  Tensor x = iota({2, 4, 5, 6}, 0.01), w = iota({6, 2, 3, 2}, -0.02);
-  Tensor b = iota({6}, 0.5);
+  Tensor x = scaledIota({2, 4, 5, 6}, 0.01),
+         w = scaledIota({6, 2, 3, 2}, -0.02);
+  Tensor b = scaledIota({6}, 0.5);
   Tensor ref = conv2d(x, w, b, {2, 1}, {1, 0}, {1, 2}, 2);
   Tensor viaConvolution = result(runKernel(
       "aten._convolution.deprecated",
@@ -130,10 +123,10 @@ TEST(RefNNTest, ConvolutionMatchesConv2dAndUnbatched) {
 }
 
 TEST(RefNNTest, ConvReadsNonContiguousAndReadOnlyInputs) {
-  Tensor x = iota({1, 2, 4, 3}, 0.1);
+  Tensor x = scaledIota({1, 2, 4, 3}, 0.1);
   // A transposed view and its contiguous copy give the same result.
   Tensor view = x.asStrided({1, 2, 3, 4}, {24, 12, 1, 3}, 0);
-  Tensor w = iota({3, 2, 2, 2}, 0.3);
+  Tensor w = scaledIota({3, 2, 2, 2}, 0.3);
   EXPECT_EQ(valuesOf(conv2d(view, w)), valuesOf(conv2d(view.contiguous(), w)));
   // A read-only weight (memory-mapped from the model file) is only read.
   auto owner = std::make_shared<std::vector<float>>(24, 1.0f);
@@ -143,15 +136,15 @@ TEST(RefNNTest, ConvReadsNonContiguousAndReadOnlyInputs) {
 }
 
 TEST(RefNNTest, ConvErrors) {
-  Tensor x = iota({1, 3, 5, 5}), w = iota({4, 3, 3, 3});
-  EXPECT_ERROR_CONTAINS(conv2d(iota({1, 4, 5, 5}), w),
+  Tensor x = scaledIota({1, 3, 5, 5}), w = scaledIota({4, 3, 3, 3});
+  EXPECT_ERROR_CONTAINS(conv2d(scaledIota({1, 4, 5, 5}), w),
                         "expected input[1, 4, 5, 5] to have 3 channels, but "
                         "got 4 channels instead");
-  EXPECT_ERROR_CONTAINS(conv2d(iota({1, 3, 2, 2}), w),
+  EXPECT_ERROR_CONTAINS(conv2d(scaledIota({1, 3, 2, 2}), w),
                         "Calculated padded input size per channel: (2 x 2). "
                         "Kernel size: (3 x 3). Kernel size can't be greater "
                         "than actual input size");
-  EXPECT_ERROR_CONTAINS(conv2d(iota({3, 5}), w),
+  EXPECT_ERROR_CONTAINS(conv2d(scaledIota({3, 5}), w),
                         "Expected 3D (unbatched) or 4D (batched) input to "
                         "conv2d, but got input of size: [3, 5]");
   EXPECT_ERROR_CONTAINS(conv2d(x, w, Value(), {1, 1, 1}),
@@ -169,38 +162,39 @@ TEST(RefNNTest, ConvErrors) {
                         "expected weight to be at least 5 at dimension 0");
   EXPECT_ERROR_CONTAINS(conv2d(x, w, Value(), {1}, {0}, {1}, 3),
                         "expected weight to be divisible by 3");
-  EXPECT_ERROR_CONTAINS(conv2d(x, w, iota({3})),
+  EXPECT_ERROR_CONTAINS(conv2d(x, w, scaledIota({3})),
                         "expected bias to be 1-dimensional with 4 elements");
-  EXPECT_ERROR_CONTAINS(conv2d(x, iota({4, 3, 3, 3}, 1, DType::F64)),
+  EXPECT_ERROR_CONTAINS(conv2d(x, scaledIota({4, 3, 3, 3}, 1, DType::F64)),
                         "expected scalar type Float but found Double");
-  EXPECT_ERROR_CONTAINS(conv2d(x, w, iota({4}, 1, DType::F64)),
+  EXPECT_ERROR_CONTAINS(conv2d(x, w, scaledIota({4}, 1, DType::F64)),
                         "Input type (float32) and bias type (float64)");
-  EXPECT_ERROR_CONTAINS(conv2d(iota({1, 3, 5, 5}, 1, DType::F16),
-                               iota({4, 3, 3, 3}, 1, DType::F16)),
+  EXPECT_ERROR_CONTAINS(conv2d(scaledIota({1, 3, 5, 5}, 1, DType::F16),
+                               scaledIota({4, 3, 3, 3}, 1, DType::F16)),
                         "not implemented for 'Half'");
   // Integer convolutions: every integer type, but only int64 when dilated.
-  Tensor xi = iota({1, 3, 5, 5}, 1, DType::I32);
-  Tensor wi = iota({4, 3, 3, 3}, 1, DType::I32);
+  Tensor xi = scaledIota({1, 3, 5, 5}, 1, DType::I32);
+  Tensor wi = scaledIota({4, 3, 3, 3}, 1, DType::I32);
   EXPECT_EQ(conv2d(xi, wi).dtype(), DType::I32);
   EXPECT_ERROR_CONTAINS(conv2d(xi, wi, Value(), {1}, {0}, {2}),
                         "\"slow_conv_dilated<>\" not implemented for 'Int'");
-  EXPECT_ERROR_CONTAINS(conv2d(x, iota({3, 3})),
+  EXPECT_ERROR_CONTAINS(conv2d(x, scaledIota({3, 3})),
                         "weight should have at least three dimensions");
   // _convolution needs a batched input of the weight's rank.
   EXPECT_ERROR_CONTAINS(
       runKernel("aten._convolution",
-                {iota({3, 5, 5}), w, Value(), ints({1}), ints({0}), ints({1}),
-                 Value(false), ints({0}), Value(int64_t(1)), Value(false),
-                 Value(false), Value(true), Value(true)}),
+                {scaledIota({3, 5, 5}), w, Value(), ints({1}), ints({0}),
+                 ints({1}), Value(false), ints({0}), Value(int64_t(1)),
+                 Value(false), Value(false), Value(true), Value(true)}),
       "Expected 4-dimensional input for 4-dimensional weight [4, 3, 3, 3], "
       "but got 3-dimensional input of size [3, 5, 5] instead");
   // 3-d transposed convolution is not implemented.
-  EXPECT_THROW(runKernel("aten._convolution",
-                         {iota({1, 1, 3, 3, 3}), iota({1, 1, 1, 1, 1}), Value(),
-                          ints({1}), ints({0}), ints({1}), Value(true),
-                          ints({0}), Value(int64_t(1)), Value(false),
-                          Value(false), Value(true), Value(true)}),
-               Error);
+  EXPECT_THROW(
+      runKernel("aten._convolution",
+                {scaledIota({1, 1, 3, 3, 3}), scaledIota({1, 1, 1, 1, 1}),
+                 Value(), ints({1}), ints({0}), ints({1}), Value(true),
+                 ints({0}), Value(int64_t(1)), Value(false), Value(false),
+                 Value(true), Value(true)}),
+      Error);
 }
 
 TEST(RefNNTest, Conv3d) {
@@ -209,9 +203,9 @@ TEST(RefNNTest, Conv3d) {
   Tensor w = tensorOf({1, 1, 2, 2, 2}, std::vector<double>(8, 1.0));
   Tensor b = tensorOf({1}, {1.0});
   for (const Shape &in : {Shape{1, 1, 3, 3, 3}, Shape{1, 3, 3, 3}}) {
-    Tensor y =
-        result(runKernel("aten.conv3d", {iota(in), w, b, ints({1}), ints({0}),
-                                         ints({1}), Value(int64_t(1))}));
+    Tensor y = result(
+        runKernel("aten.conv3d", {scaledIota(in), w, b, ints({1}), ints({0}),
+                                  ints({1}), Value(int64_t(1))}));
     Shape expected = in.size() == 5 ? Shape{1, 1, 2, 2, 2} : Shape{1, 2, 2, 2};
     EXPECT_EQ(y.sizes(), expected);
     EXPECT_EQ(valuesOf(y),
@@ -220,7 +214,7 @@ TEST(RefNNTest, Conv3d) {
 }
 
 TEST(RefNNTest, ConvTransposeErrors) {
-  Tensor x = iota({1, 3, 5, 5}), w = iota({3, 2, 3, 3});
+  Tensor x = scaledIota({1, 3, 5, 5}), w = scaledIota({3, 2, 3, 3});
   auto convT = [&](const Tensor &in, const Tensor &wt,
                    std::vector<int64_t> stride, std::vector<int64_t> padding,
                    std::vector<int64_t> outPad) {
@@ -232,11 +226,11 @@ TEST(RefNNTest, ConvTransposeErrors) {
   EXPECT_ERROR_CONTAINS(convT(x, w, {1}, {0}, {1}),
                         "output padding must be smaller than either stride "
                         "or dilation");
-  EXPECT_ERROR_CONTAINS(convT(x, iota({4, 2, 3, 3}), {1}, {0}, {0}),
+  EXPECT_ERROR_CONTAINS(convT(x, scaledIota({4, 2, 3, 3}), {1}, {0}, {0}),
                         "Given transposed=1, weight of size [4, 2, 3, 3], "
                         "expected input[1, 3, 5, 5] to have 4 channels");
   EXPECT_ERROR_CONTAINS(
-      convT(iota({1, 3, 1, 1}), iota({3, 2, 1, 1}), {1}, {1}, {0}),
+      convT(scaledIota({1, 3, 1, 1}), scaledIota({3, 2, 1, 1}), {1}, {1}, {0}),
       "Calculated output size per channel: (-1 x -1). Output size is too "
       "small");
   EXPECT_ERROR_CONTAINS(convT(x, w, {1}, {0}, {-1}),
@@ -255,9 +249,9 @@ TEST(RefNNTest, MatmulRanks) {
   Tensor dot = mm(v, v);
   EXPECT_EQ(dot.dim(), 0);
   EXPECT_EQ(valuesOf(dot), (std::vector<double>{14}));
-  EXPECT_EQ(mm(iota({2, 3, 4}), iota({4})).sizes(), (Shape{2, 3}));
-  EXPECT_EQ(mm(iota({4}), iota({2, 4, 5})).sizes(), (Shape{2, 5}));
-  EXPECT_EQ(mm(iota({2, 1, 3, 4}), iota({5, 4, 2})).sizes(),
+  EXPECT_EQ(mm(scaledIota({2, 3, 4}), scaledIota({4})).sizes(), (Shape{2, 3}));
+  EXPECT_EQ(mm(scaledIota({4}), scaledIota({2, 4, 5})).sizes(), (Shape{2, 5}));
+  EXPECT_EQ(mm(scaledIota({2, 1, 3, 4}), scaledIota({5, 4, 2})).sizes(),
             (Shape{2, 5, 3, 2}));
   // Integer matmul is exact.
   Tensor ai = tensorOf({1, 2}, {3, -4}, DType::I64);
@@ -266,28 +260,31 @@ TEST(RefNNTest, MatmulRanks) {
   EXPECT_EQ(ci.dtype(), DType::I64);
   EXPECT_EQ(valuesOf(ci), (std::vector<double>{-9}));
 
-  EXPECT_ERROR_CONTAINS(mm(Tensor::scalar(DType::F32, 1), iota({2, 2})),
+  EXPECT_ERROR_CONTAINS(mm(Tensor::scalar(DType::F32, 1), scaledIota({2, 2})),
                         "both arguments to matmul need to be at least 1D, "
                         "but they are 0D and 2D");
-  EXPECT_ERROR_CONTAINS(mm(iota({3}), iota({4})), "inconsistent tensor size");
-  EXPECT_ERROR_CONTAINS(mm(iota({2, 3}), iota({2, 3})),
+  EXPECT_ERROR_CONTAINS(mm(scaledIota({3}), scaledIota({4})),
+                        "inconsistent tensor size");
+  EXPECT_ERROR_CONTAINS(mm(scaledIota({2, 3}), scaledIota({2, 3})),
                         "mat1 and mat2 shapes cannot be multiplied (2x3 and "
                         "2x3)");
-  EXPECT_ERROR_CONTAINS(mm(iota({2, 2, 3}), iota({3, 3, 2})),
+  EXPECT_ERROR_CONTAINS(mm(scaledIota({2, 2, 3}), scaledIota({3, 3, 2})),
                         "The size of tensor a (2) must match the size of "
                         "tensor b (3) at non-singleton dimension 0");
-  EXPECT_ERROR_CONTAINS(mm(iota({2, 3}), iota({3, 2}, 1, DType::F64)),
-                        "expected scalar type Float but found Double");
   EXPECT_ERROR_CONTAINS(
-      mm(iota({2, 2}, 1, DType::Bool), iota({2, 2}, 1, DType::Bool)),
-      "not implemented for 'Bool'");
+      mm(scaledIota({2, 3}), scaledIota({3, 2}, 1, DType::F64)),
+      "expected scalar type Float but found Double");
+  EXPECT_ERROR_CONTAINS(mm(scaledIota({2, 2}, 1, DType::Bool),
+                           scaledIota({2, 2}, 1, DType::Bool)),
+                        "not implemented for 'Bool'");
 }
 
 TEST(RefNNTest, BmmAddmmLinear) {
-  EXPECT_ERROR_CONTAINS(runKernel("aten.bmm", {iota({2, 3}), iota({2, 3, 2})}),
-                        "batch1 must be a 3D tensor");
   EXPECT_ERROR_CONTAINS(
-      runKernel("aten.bmm", {iota({2, 2, 3}), iota({2, 4, 2})}),
+      runKernel("aten.bmm", {scaledIota({2, 3}), scaledIota({2, 3, 2})}),
+      "batch1 must be a 3D tensor");
+  EXPECT_ERROR_CONTAINS(
+      runKernel("aten.bmm", {scaledIota({2, 2, 3}), scaledIota({2, 4, 2})}),
       "Expected size for first two dimensions of batch2 tensor to be: [2, 3] "
       "but got: [2, 4].");
   // beta == 0 ignores self, NaNs included.
@@ -300,13 +297,13 @@ TEST(RefNNTest, BmmAddmmLinear) {
       "aten.addmm", {tensorOf({2}, {10, 20}), m1, m2, Value(0.5), Value(1.0)}));
   EXPECT_EQ(valuesOf(s), (std::vector<double>{6, 12}));
   EXPECT_ERROR_CONTAINS(
-      runKernel("aten.addmm", {iota({3}), iota({2, 3}), iota({3, 4}),
-                               Value(1.0), Value(1.0)}),
+      runKernel("aten.addmm", {scaledIota({3}), scaledIota({2, 3}),
+                               scaledIota({3, 4}), Value(1.0), Value(1.0)}),
       "The expanded size of the tensor (4) must match the existing size (3) "
       "at non-singleton dimension 1");
   EXPECT_ERROR_CONTAINS(
-      runKernel("aten.addmm",
-                {iota({4}), iota({3}), iota({3, 4}), Value(1.0), Value(1.0)}),
+      runKernel("aten.addmm", {scaledIota({4}), scaledIota({3}),
+                               scaledIota({3, 4}), Value(1.0), Value(1.0)}),
       "mat1 must be a matrix, got 1-D tensor");
   // linear: input @ weight.t() + bias.
   Tensor lin = result(
@@ -315,10 +312,12 @@ TEST(RefNNTest, BmmAddmmLinear) {
   EXPECT_EQ(lin.sizes(), (Shape{1}));
   EXPECT_EQ(valuesOf(lin), (std::vector<double>{11.5}));
   EXPECT_ERROR_CONTAINS(
-      runKernel("aten.linear", {iota({2, 3}), iota({2, 4, 3}), Value()}),
+      runKernel("aten.linear",
+                {scaledIota({2, 3}), scaledIota({2, 4, 3}), Value()}),
       "t() expects a tensor with <= 2 dimensions, but self is 3D");
   EXPECT_ERROR_CONTAINS(
-      runKernel("aten.linear", {iota({2, 3}), iota({4, 5}), Value()}),
+      runKernel("aten.linear",
+                {scaledIota({2, 3}), scaledIota({4, 5}), Value()}),
       "mat1 and mat2 shapes cannot be multiplied (2x3 and 5x4)");
 }
 
@@ -344,20 +343,22 @@ TEST(RefNNTest, MaxPool) {
             (std::vector<double>{5, 2}));
   EXPECT_EQ(valuesOf(result(pool(y, {1, 2}, {}, {0}, false))),
             (std::vector<double>{5}));
-  EXPECT_ERROR_CONTAINS(pool(iota({1, 1, 5, 5}), {3}, {}, {2}, false),
+  EXPECT_ERROR_CONTAINS(pool(scaledIota({1, 1, 5, 5}), {3}, {}, {2}, false),
                         "pad should be at most half of kernel size, but got "
                         "pad=2 and kernel_size=3");
-  EXPECT_ERROR_CONTAINS(pool(iota({1, 1, 2, 2}), {3}, {}, {0}, false),
+  EXPECT_ERROR_CONTAINS(pool(scaledIota({1, 1, 2, 2}), {3}, {}, {0}, false),
                         "Given input size: (1x2x2). Calculated output size: "
                         "(1x0x0). Output size is too small");
-  EXPECT_ERROR_CONTAINS(pool(iota({2, 2}), {1}, {}, {0}, false), "3D or 4D");
-  EXPECT_ERROR_CONTAINS(pool(iota({1, 1, 2, 2}), {1, 1, 1}, {}, {0}, false),
-                        "kernel_size must either be a single int, or a tuple "
-                        "of two ints");
-  EXPECT_ERROR_CONTAINS(pool(iota({1, 1, 2, 2}), {1}, {0}, {0}, false),
+  EXPECT_ERROR_CONTAINS(pool(scaledIota({2, 2}), {1}, {}, {0}, false),
+                        "3D or 4D");
+  EXPECT_ERROR_CONTAINS(
+      pool(scaledIota({1, 1, 2, 2}), {1, 1, 1}, {}, {0}, false),
+      "kernel_size must either be a single int, or a tuple "
+      "of two ints");
+  EXPECT_ERROR_CONTAINS(pool(scaledIota({1, 1, 2, 2}), {1}, {0}, {0}, false),
                         "stride should not be zero");
   EXPECT_ERROR_CONTAINS(
-      pool(iota({1, 1, 2, 2}, 1, DType::I64), {1}, {}, {0}, false),
+      pool(scaledIota({1, 1, 2, 2}, 1, DType::I64), {1}, {}, {0}, false),
       "\"max_pool2d\" not implemented for 'Long'");
 }
 
@@ -384,7 +385,7 @@ TEST(RefNNTest, AvgPool) {
   EXPECT_ERROR_CONTAINS(pool(x, false, true, Value(int64_t(0))),
                         "divisor must be not zero");
   EXPECT_ERROR_CONTAINS(
-      pool(iota({1, 2, 2}, 1, DType::I32), false, true, Value()),
+      pool(scaledIota({1, 2, 2}, 1, DType::I32), false, true, Value()),
       "\"avg_pool2d\" not implemented for 'Int'");
 }
 
@@ -401,10 +402,11 @@ TEST(RefNNTest, AdaptiveAvgPool) {
   EXPECT_ERROR_CONTAINS(pool(x, {-1, 2}),
                         "elements of output_size must be greater than or "
                         "equal to 0");
-  EXPECT_ERROR_CONTAINS(pool(iota({1, 3, 0, 2}), {1, 1}),
+  EXPECT_ERROR_CONTAINS(pool(scaledIota({1, 3, 0, 2}), {1, 1}),
                         "Expected input to have non-zero size for non-batch "
                         "dimensions");
-  EXPECT_ERROR_CONTAINS(pool(iota({5}), {1, 1}), "Expected 3D or 4D tensor");
+  EXPECT_ERROR_CONTAINS(pool(scaledIota({5}), {1, 1}),
+                        "Expected 3D or 4D tensor");
 }
 
 //===----------------------------------------------------------------------===//
@@ -428,16 +430,17 @@ TEST(RefNNTest, BatchNormEval) {
   EXPECT_ERROR_CONTAINS(batchNorm(x, Value(), Value(), Value(), Value(), false),
                         "running_mean must be defined in evaluation mode");
   EXPECT_ERROR_CONTAINS(
-      batchNorm(x, Value(), Value(), iota({2}), iota({2}), false),
+      batchNorm(x, Value(), Value(), scaledIota({2}), scaledIota({2}), false),
       "running_mean should contain 1 elements not 2");
+  EXPECT_ERROR_CONTAINS(batchNorm(x, scaledIota({3}), Value(), scaledIota({1}),
+                                  scaledIota({1}), false),
+                        "weight should contain 1 elements not 3");
   EXPECT_ERROR_CONTAINS(
-      batchNorm(x, iota({3}), Value(), iota({1}), iota({1}), false),
-      "weight should contain 1 elements not 3");
-  EXPECT_ERROR_CONTAINS(
-      batchNorm(iota({3}), Value(), Value(), Value(), Value(), true),
+      batchNorm(scaledIota({3}), Value(), Value(), Value(), Value(), true),
       "Dimension out of range");
-  EXPECT_ERROR_CONTAINS(batchNorm(iota({2, 1}, 1, DType::F64), Value(), Value(),
-                                  iota({1}), iota({1}), false),
+  EXPECT_ERROR_CONTAINS(batchNorm(scaledIota({2, 1}, 1, DType::F64), Value(),
+                                  Value(), scaledIota({1}), scaledIota({1}),
+                                  false),
                         "mixed dtype");
 }
 
@@ -479,14 +482,14 @@ TEST(RefNNTest, LayerNorm) {
   EXPECT_ERROR_CONTAINS(ln(x, {3}, Value()),
                         "Given normalized_shape=[3], expected input with "
                         "shape [*, 3], but got input of size[2, 2]");
-  EXPECT_ERROR_CONTAINS(ln(x, {2}, iota({3})),
+  EXPECT_ERROR_CONTAINS(ln(x, {2}, scaledIota({3})),
                         "Expected weight to be of same shape as "
                         "normalized_shape, but got weight of shape [3] and "
                         "normalized_shape = [2]");
   EXPECT_ERROR_CONTAINS(ln(x, {}, Value()),
                         "Expected normalized_shape to be at least "
                         "1-dimensional");
-  EXPECT_ERROR_CONTAINS(ln(iota({2, 2}, 1, DType::I64), {2}, Value()),
+  EXPECT_ERROR_CONTAINS(ln(scaledIota({2, 2}, 1, DType::I64), {2}, Value()),
                         "not implemented for 'Long'");
 }
 
@@ -509,7 +512,7 @@ TEST(RefNNTest, Embedding) {
   EXPECT_ERROR_CONTAINS(emb(w, tensorOf({1}, {1})),
                         "Expected tensor for argument #1 'indices' to have one "
                         "of the following scalar types: Long, Int");
-  EXPECT_ERROR_CONTAINS(emb(iota({3}), tensorOf({1}, {1}, DType::I64)),
+  EXPECT_ERROR_CONTAINS(emb(scaledIota({3}), tensorOf({1}, {1}, DType::I64)),
                         "'weight' must be 2-D");
 }
 

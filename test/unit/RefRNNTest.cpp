@@ -23,19 +23,6 @@ using rt::Value;
 
 namespace {
 
-Value none() { return Value(); }
-Value ints(std::vector<int64_t> v) {
-  std::vector<Value> items;
-  for (int64_t x : v)
-    items.emplace_back(x);
-  return Value::list(std::move(items));
-}
-Value tensors(std::vector<Tensor> v) {
-  std::vector<Value> items;
-  for (Tensor &t : v)
-    items.emplace_back(t);
-  return Value::list(std::move(items));
-}
 Tensor zeros(const rt::Shape &sizes, DType dtype = DType::F32) {
   return Tensor::zeros(dtype, sizes);
 }
@@ -354,9 +341,6 @@ Value transposeContext(Tensor w, Value b, std::vector<int64_t> stride,
   return runKernel("prepacked.conv2d_transpose_clamp_prepack",
                    {w, b, ints(stride), ints(pad), ints(outPad), ints({1, 1}),
                     groups, lo, hi})[0];
-}
-Tensor run1(const std::string &op, std::vector<Value> operands) {
-  return runKernel(op, std::move(operands))[0].toTensor();
 }
 
 TEST(RefPrepacked, LinearContextLayoutAndClamp) {

@@ -26,38 +26,10 @@ namespace {
 const double NaN = std::numeric_limits<double>::quiet_NaN();
 const double Inf = std::numeric_limits<double>::infinity();
 
-Value none() { return Value(); }
-Value ints(std::vector<int64_t> v) {
-  std::vector<Value> items;
-  for (int64_t x : v)
-    items.emplace_back(x);
-  return Value::list(std::move(items));
-}
-Value code(DType d) { return Value(rt::toScalarType(d)); }
-Tensor run1(const std::string &op, std::vector<Value> operands) {
-  return runKernel(op, std::move(operands))[0].toTensor();
-}
 std::pair<Tensor, Tensor> run2(const std::string &op,
                                std::vector<Value> operands) {
   std::vector<Value> r = runKernel(op, std::move(operands), 2);
   return {r[0].toTensor(), r[1].toTensor()};
-}
-/// 0, 1, ..., n-1 as `sizes`.
-Tensor iota(const rt::Shape &sizes, DType dtype = DType::F32) {
-  std::vector<double> v(size_t(rt::numelOf(sizes)));
-  for (size_t i = 0; i < v.size(); ++i)
-    v[i] = double(i);
-  return tensorOf(sizes, v, dtype);
-}
-/// The transpose of a 2-d tensor, as a strided view.
-Tensor transposed(const Tensor &t) {
-  return t.asStrided({t.sizes()[1], t.sizes()[0]},
-                     {t.strides()[1], t.strides()[0]}, t.storageOffset());
-}
-/// A read-only tensor, as weights from a model file are.
-Tensor weight(const rt::Shape &sizes, std::vector<float> data) {
-  auto owner = std::make_shared<std::vector<float>>(std::move(data));
-  return Tensor::wrap(DType::F32, sizes, owner->data(), owner);
 }
 void expectNear(const std::vector<double> &got, const std::vector<double> &want,
                 double tol = 1e-6) {

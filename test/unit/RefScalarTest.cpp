@@ -29,17 +29,10 @@ namespace {
 constexpr int64_t Min64 = std::numeric_limits<int64_t>::min();
 constexpr int64_t Max64 = std::numeric_limits<int64_t>::max();
 
-Value none() { return Value(); }
 Value I(int64_t v) { return Value(v); }
 Value F(double v) { return Value(v); }
 Value B(bool v) { return Value(v); }
 Value S(const char *v) { return Value(std::string(v)); }
-Value ints(std::vector<int64_t> v) {
-  std::vector<Value> items;
-  for (int64_t x : v)
-    items.emplace_back(x);
-  return Value::list(std::move(items));
-}
 
 Value run(const std::string &op, std::vector<Value> operands) {
   return runKernel(op, std::move(operands))[0];
@@ -61,16 +54,6 @@ std::string runStr(const std::string &op, std::vector<Value> operands) {
   return run(op, std::move(operands)).toString();
 }
 std::vector<int64_t> intsOf(const Value &v) { return v.toIntVector(); }
-
-/// The message of the Error `f` throws ("" if none).
-template <typename Fn> std::string errorOf(Fn &&f) {
-  try {
-    f();
-  } catch (const Error &e) {
-    return e.what();
-  }
-  return "";
-}
 
 Value newDict(std::vector<std::pair<Value, Value>> entries) {
   auto d = std::make_shared<rt::Dict>();
@@ -629,8 +612,8 @@ TEST(RefContainerTest, Attributes) {
             }),
             "'__torch__.M' object has no attribute 'nope'");
   EXPECT_NE(errorOf([&] { runKernel("prim.get_attr", {o}); }), "");
-  Value n = runKernel("prim.create_object", {}, 1,
-                      {{"class", S("__torch__.Pt")}})[0];
+  Value n =
+      runKernel("prim.create_object", {}, 1, {{"class", S("__torch__.Pt")}})[0];
   EXPECT_EQ(n.toObject().className, "__torch__.Pt");
   EXPECT_TRUE(n.toObject().fields.empty());
   EXPECT_TRUE(runKernel("prim.create_object", {})[0].isObject());

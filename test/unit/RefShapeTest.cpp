@@ -20,39 +20,6 @@ using rt::Value;
 
 namespace {
 
-Value none() { return Value(); }
-Value ints(std::vector<int64_t> v) {
-  std::vector<Value> items;
-  for (int64_t x : v)
-    items.emplace_back(x);
-  return Value::list(std::move(items));
-}
-Value tensors(std::vector<Tensor> v) {
-  std::vector<Value> items;
-  for (Tensor &t : v)
-    items.emplace_back(t);
-  return Value::list(std::move(items));
-}
-Value code(DType d) { return Value(rt::toScalarType(d)); }
-Tensor run1(const std::string &op, std::vector<Value> operands) {
-  return runKernel(op, std::move(operands))[0].toTensor();
-}
-/// 0, 1, ..., n-1 as `sizes`.
-Tensor iota(const rt::Shape &sizes, DType dtype = DType::F32) {
-  std::vector<double> v(size_t(rt::numelOf(sizes)));
-  for (size_t i = 0; i < v.size(); ++i)
-    v[i] = double(i);
-  return tensorOf(sizes, v, dtype);
-}
-bool sameStorage(const Tensor &a, const Tensor &b) {
-  return a.getStorage() == b.getStorage();
-}
-/// A read-only tensor, as weights from a model file are.
-Tensor weight(const rt::Shape &sizes, std::vector<float> data) {
-  auto owner = std::make_shared<std::vector<float>>(std::move(data));
-  return Tensor::wrap(DType::F32, sizes, owner->data(), owner);
-}
-
 //===----------------------------------------------------------------------===//
 // Views
 //===----------------------------------------------------------------------===//

@@ -19,8 +19,8 @@
 #include "ir/Context.h"
 #include "ir/Diagnostics.h"
 #include "ir/Module.h"
-#include "passes/MobilePipeline.h"
 #include "passes/InferShapes.h"
+#include "passes/MobilePipeline.h"
 #include "passes/PassManager.h"
 #include "runtime/Npy.h"
 
@@ -45,8 +45,7 @@ cl::OptionCategory category("irc-run options");
 cl::opt<std::string> modelFile(cl::Positional, cl::Required,
                                cl::desc("<model .pt or .irc>"),
                                cl::cat(category));
-cl::opt<std::string> backendName("backend",
-                                 cl::desc("Backend to run on: ref"),
+cl::opt<std::string> backendName("backend", cl::desc("Backend to run on: ref"),
                                  cl::init("ref"), cl::cat(category));
 cl::opt<std::string> functionName("function",
                                   cl::desc("Function to run (default forward)"),
@@ -57,8 +56,7 @@ cl::list<std::string>
                     "bool literal"),
            cl::cat(category));
 cl::list<std::string>
-    outputs("output",
-            cl::desc("@file.npy to write each output to, in order"),
+    outputs("output", cl::desc("@file.npy to write each output to, in order"),
             cl::cat(category));
 cl::list<std::string> compares(
     "compare",
@@ -102,35 +100,58 @@ std::string stripAt(const std::string &arg) {
 
 std::optional<rt::DType> fromNpy(rt::NpyDType d) {
   switch (d) {
-  case rt::NpyDType::F32: return rt::DType::F32;
-  case rt::NpyDType::F64: return rt::DType::F64;
-  case rt::NpyDType::F16: return rt::DType::F16;
-  case rt::NpyDType::I64: return rt::DType::I64;
-  case rt::NpyDType::I32: return rt::DType::I32;
-  case rt::NpyDType::I16: return rt::DType::I16;
-  case rt::NpyDType::I8: return rt::DType::I8;
-  case rt::NpyDType::U8: return rt::DType::U8;
-  case rt::NpyDType::Bool: return rt::DType::Bool;
-  case rt::NpyDType::C64: return rt::DType::C64;
-  case rt::NpyDType::C128: return rt::DType::C128;
+  case rt::NpyDType::F32:
+    return rt::DType::F32;
+  case rt::NpyDType::F64:
+    return rt::DType::F64;
+  case rt::NpyDType::F16:
+    return rt::DType::F16;
+  case rt::NpyDType::I64:
+    return rt::DType::I64;
+  case rt::NpyDType::I32:
+    return rt::DType::I32;
+  case rt::NpyDType::I16:
+    return rt::DType::I16;
+  case rt::NpyDType::I8:
+    return rt::DType::I8;
+  case rt::NpyDType::U8:
+    return rt::DType::U8;
+  case rt::NpyDType::Bool:
+    return rt::DType::Bool;
+  case rt::NpyDType::C64:
+    return rt::DType::C64;
+  case rt::NpyDType::C128:
+    return rt::DType::C128;
   }
   return std::nullopt;
 }
 
 std::optional<rt::NpyDType> toNpy(rt::DType d) {
   switch (d) {
-  case rt::DType::F32: return rt::NpyDType::F32;
-  case rt::DType::F64: return rt::NpyDType::F64;
-  case rt::DType::F16: return rt::NpyDType::F16;
-  case rt::DType::I64: return rt::NpyDType::I64;
-  case rt::DType::I32: return rt::NpyDType::I32;
-  case rt::DType::I16: return rt::NpyDType::I16;
-  case rt::DType::I8: return rt::NpyDType::I8;
-  case rt::DType::U8: return rt::NpyDType::U8;
-  case rt::DType::Bool: return rt::NpyDType::Bool;
-  case rt::DType::C64: return rt::NpyDType::C64;
-  case rt::DType::C128: return rt::NpyDType::C128;
-  default: return std::nullopt;
+  case rt::DType::F32:
+    return rt::NpyDType::F32;
+  case rt::DType::F64:
+    return rt::NpyDType::F64;
+  case rt::DType::F16:
+    return rt::NpyDType::F16;
+  case rt::DType::I64:
+    return rt::NpyDType::I64;
+  case rt::DType::I32:
+    return rt::NpyDType::I32;
+  case rt::DType::I16:
+    return rt::NpyDType::I16;
+  case rt::DType::I8:
+    return rt::NpyDType::I8;
+  case rt::DType::U8:
+    return rt::NpyDType::U8;
+  case rt::DType::Bool:
+    return rt::NpyDType::Bool;
+  case rt::DType::C64:
+    return rt::NpyDType::C64;
+  case rt::DType::C128:
+    return rt::NpyDType::C128;
+  default:
+    return std::nullopt;
   }
 }
 
@@ -143,7 +164,8 @@ rt::Tensor tensorFromNpy(const rt::NpyArray &a) {
 
 /// Reads argument `i`, given as `@file.npy` or a literal, for a parameter
 /// declared as `spec`.
-rt::Value readInput(size_t i, const std::string &arg, const rt::TypeSpec &spec) {
+rt::Value readInput(size_t i, const std::string &arg,
+                    const rt::TypeSpec &spec) {
   std::string what = "input " + std::to_string(i) + " (" + arg + ")";
   if (arg.empty() || arg[0] != '@') {
     // A literal for a scalar parameter.
@@ -168,9 +190,11 @@ rt::Value readInput(size_t i, const std::string &arg, const rt::TypeSpec &spec) 
   rt::Tensor t = tensorFromNpy(array);
   // A 0-d array passed for a scalar parameter is that scalar.
   if (t.dim() == 0) {
-    if (spec.kind == rt::TypeSpec::Kind::Int && rt::isIntegral(t.dtype(), false))
+    if (spec.kind == rt::TypeSpec::Kind::Int &&
+        rt::isIntegral(t.dtype(), false))
       return rt::Value(t.itemInt());
-    if (spec.kind == rt::TypeSpec::Kind::Double && rt::isFloatingPoint(t.dtype()))
+    if (spec.kind == rt::TypeSpec::Kind::Double &&
+        rt::isFloatingPoint(t.dtype()))
       return rt::Value(t.item());
     if (spec.kind == rt::TypeSpec::Kind::Bool && t.dtype() == rt::DType::Bool)
       return rt::Value(t.itemInt() != 0);
@@ -196,7 +220,8 @@ rt::NpyArray toArray(size_t i, const rt::Value &v) {
   if (v.isTensor())
     t = v.toTensor();
   else if (v.isInt())
-    t = rt::Tensor::scalar(rt::DType::I64, 0), *t.mutableData<int64_t>() = v.toInt();
+    t = rt::Tensor::scalar(rt::DType::I64, 0),
+    *t.mutableData<int64_t>() = v.toInt();
   else if (v.isDouble())
     t = rt::Tensor::scalar(rt::DType::F64, v.toDouble());
   else if (v.isBool())
@@ -255,11 +280,10 @@ bool compare(size_t i, const rt::NpyArray &out, const std::string &refArg) {
     return false;
   }
   std::vector<double> x = asDoubles(out), y = asDoubles(ref);
-  bool exact = out.dtype != rt::NpyDType::F32 &&
-               out.dtype != rt::NpyDType::F64 &&
-               out.dtype != rt::NpyDType::F16 &&
-               out.dtype != rt::NpyDType::C64 &&
-               out.dtype != rt::NpyDType::C128;
+  bool exact =
+      out.dtype != rt::NpyDType::F32 && out.dtype != rt::NpyDType::F64 &&
+      out.dtype != rt::NpyDType::F16 && out.dtype != rt::NpyDType::C64 &&
+      out.dtype != rt::NpyDType::C128;
   double maxRef = 0, maxDiff = 0;
   bool nanMismatch = false;
   for (size_t k = 0; k < x.size(); ++k) {
@@ -471,7 +495,8 @@ int main(int argc, char **argv) {
     }
     std::sort(times.begin(), times.end());
     size_t n = times.size();
-    double median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+    double median =
+        n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
     llvm::outs() << llvm::format("median_ms: %.3f\n", median);
   }
   return allMatch ? 0 : 1;
