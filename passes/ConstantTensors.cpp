@@ -290,3 +290,32 @@ bool irc::isOnlyDataUse(Value *v, Operation *user) {
   }
   return true;
 }
+
+LogicalResult irc::foldBatchNormInto(Rewriter &rw, Operation *op, Operation *bn,
+                                     const ConstantTensor &weight,
+                                     unsigned outDim, int64_t groups) {
+  std::optional<ConstantTensor> bias;
+  Attribute none = getConstantValue(lookThroughCasts(op->getOperand(2)));
+  if (!none || !none.is(Attribute::Kind::None)) {
+    bias = matchConstantTensor(op->getOperand(2));
+    if (!bias)
+      return failure();
+  }
+  std::optional<BatchNormFold> fold = matchEvalBatchNorm(bn);
+  if (!fold)
+    return failure();
+  rw.setInsertionPoint(op);
+  auto folded = foldBatchNormIntoWeights(rw, op->getLoc(), *fold, weight, bias,
+                                         outDim, groups);
+  if (!folded)
+    return failure();
+  Value *oldWeight = op->getOperand(1), *oldBias = op->getOperand(2);
+  rw.modifyOpInPlace(op, [&] {
+    op->setOperand(1, folded->first);
+    op->setOperand(2, folded->second);
+  });
+  rw.replaceOp(bn, {bn->getOperand(0)});
+  eraseIfUnused(rw, oldWeight);
+  eraseIfUnused(rw, oldBias);
+  return success();
+}

@@ -82,6 +82,16 @@ foldBatchNormIntoWeights(Rewriter &rw, Location loc, const BatchNormFold &bn,
                          const std::optional<ConstantTensor> &bias,
                          unsigned outDim, int64_t groups);
 
+/// Folds `bn`, an eval-mode aten.batch_norm of `op`'s result, into `op`'s
+/// weight (operand 1, matched as `weight`) and bias (operand 2: a constant
+/// or none), as foldBatchNormIntoWeights with `outDim` and `groups`: `op`
+/// gets the folded operands, `bn`'s result becomes `op`'s and the old
+/// constants go when unused. Fails without changing anything when the bias
+/// or `bn` do not match.
+LogicalResult foldBatchNormInto(Rewriter &rw, Operation *op, Operation *bn,
+                                const ConstantTensor &weight, unsigned outDim,
+                                int64_t groups);
+
 /// `v` through any prim.unchecked_cast ops (freeze casts `Tensor?` fields).
 Value *lookThroughCasts(Value *v);
 

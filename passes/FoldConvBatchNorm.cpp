@@ -49,31 +49,8 @@ struct FoldConvBatchNorm : RewritePattern {
         matchConstantTensor(conv->getOperand(1));
     if (!weight || weight->getType().getRank() != rank)
       return failure();
-    std::optional<ConstantTensor> bias;
-    Attribute none = getConstantValue(lookThroughCasts(conv->getOperand(2)));
-    if (!none || !none.is(Attribute::Kind::None)) {
-      bias = matchConstantTensor(conv->getOperand(2));
-      if (!bias)
-        return failure();
-    }
-    std::optional<BatchNormFold> fold = matchEvalBatchNorm(bn);
-    if (!fold)
-      return failure();
-    rw.setInsertionPoint(conv);
-    auto folded =
-        foldBatchNormIntoWeights(rw, conv->getLoc(), *fold, *weight, bias,
-                                 transposed ? 1 : 0, transposed ? groups : 1);
-    if (!folded)
-      return failure();
-    Value *oldWeight = conv->getOperand(1), *oldBias = conv->getOperand(2);
-    rw.modifyOpInPlace(conv, [&] {
-      conv->setOperand(1, folded->first);
-      conv->setOperand(2, folded->second);
-    });
-    rw.replaceOp(bn, {input});
-    eraseIfUnused(rw, oldWeight);
-    eraseIfUnused(rw, oldBias);
-    return success();
+    return foldBatchNormInto(rw, conv, bn, *weight, transposed ? 1 : 0,
+                             transposed ? groups : 1);
   }
 };
 

@@ -37,30 +37,7 @@ struct FoldLinearBatchNorm : RewritePattern {
         matchConstantTensor(linear->getOperand(1));
     if (!weight || weight->getType().getRank() != 2)
       return failure();
-    std::optional<ConstantTensor> bias;
-    Attribute none = getConstantValue(lookThroughCasts(linear->getOperand(2)));
-    if (!none || !none.is(Attribute::Kind::None)) {
-      bias = matchConstantTensor(linear->getOperand(2));
-      if (!bias)
-        return failure();
-    }
-    std::optional<BatchNormFold> fold = matchEvalBatchNorm(bn);
-    if (!fold)
-      return failure();
-    rw.setInsertionPoint(linear);
-    auto folded = foldBatchNormIntoWeights(rw, linear->getLoc(), *fold, *weight,
-                                           bias, 0, 1);
-    if (!folded)
-      return failure();
-    Value *oldWeight = linear->getOperand(1), *oldBias = linear->getOperand(2);
-    rw.modifyOpInPlace(linear, [&] {
-      linear->setOperand(1, folded->first);
-      linear->setOperand(2, folded->second);
-    });
-    rw.replaceOp(bn, {input});
-    eraseIfUnused(rw, oldWeight);
-    eraseIfUnused(rw, oldBias);
-    return success();
+    return foldBatchNormInto(rw, linear, bn, *weight, 0, 1);
   }
 };
 
