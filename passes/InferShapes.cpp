@@ -81,6 +81,29 @@ LogicalResult irc::specializeArguments(Operation *func,
 }
 
 namespace {
+/// `combine` applied member by member to two optional or tuple types of the
+/// same shape; null for other kinds or when `combine` gives null.
+Type combineMembers(Type a, Type b, Type (*combine)(Type, Type)) {
+  switch (a.getKind()) {
+  case Type::Kind::Optional: {
+    Type e = combine(a.getElementType(), b.getElementType());
+    return e ? getOptionalType(e) : Type();
+  }
+  case Type::Kind::Tuple: {
+    auto as = a.getTupleTypes(), bs = b.getTupleTypes();
+    if (as.size() != bs.size())
+      return Type();
+    llvm::SmallVector<Type, 4> members;
+    for (size_t i = 0; i < as.size(); ++i)
+      if (!members.emplace_back(combine(as[i], bs[i])))
+        return Type();
+    return getTupleType(a.getContext(), members);
+  }
+  default:
+    return Type();
+  }
+}
+
 /// The most precise type that refines both `a` and `b`, or null when they
 /// contradict each other.
 Type meet(Type a, Type b) {
@@ -112,22 +135,8 @@ Type meet(Type a, Type b) {
     }
     return getTensorType(ctx, shape, dt);
   }
-  case Type::Kind::Optional: {
-    Type e = meet(a.getElementType(), b.getElementType());
-    return e ? getOptionalType(e) : Type();
-  }
-  case Type::Kind::Tuple: {
-    auto as = a.getTupleTypes(), bs = b.getTupleTypes();
-    if (as.size() != bs.size())
-      return Type();
-    llvm::SmallVector<Type, 4> members;
-    for (size_t i = 0; i < as.size(); ++i)
-      if (!members.emplace_back(meet(as[i], bs[i])))
-        return Type();
-    return getTupleType(ctx, members);
-  }
   default:
-    return Type();
+    return combineMembers(a, b, meet);
   }
 }
 
@@ -153,22 +162,8 @@ Type join(Type a, Type b) {
                                                          : kDynamic);
     return getTensorType(ctx, shape, dt);
   }
-  case Type::Kind::Optional: {
-    Type e = join(a.getElementType(), b.getElementType());
-    return e ? getOptionalType(e) : Type();
-  }
-  case Type::Kind::Tuple: {
-    auto as = a.getTupleTypes(), bs = b.getTupleTypes();
-    if (as.size() != bs.size())
-      return Type();
-    llvm::SmallVector<Type, 4> members;
-    for (size_t i = 0; i < as.size(); ++i)
-      if (!members.emplace_back(join(as[i], bs[i])))
-        return Type();
-    return getTupleType(ctx, members);
-  }
   default:
-    return Type();
+    return combineMembers(a, b, join);
   }
 }
 
