@@ -15,9 +15,10 @@ const OpInfo *irc::getPrepackOp(Type type) {
 }
 
 bool irc::isPrepackOp(Operation *op) {
-  return op->getNumResults() == 1 &&
-         getPrepackOp(op->getResult(0)->getType()) ==
-             op->getContext().lookupOp(op->getName());
+  if (op->getNumResults() != 1)
+    return false;
+  const OpInfo *info = getPrepackOp(op->getResult(0)->getType());
+  return info && info->id == op->getId();
 }
 
 /// A field given as an attribute of a module constant: symbols name other
