@@ -40,6 +40,9 @@ struct Dict {
 struct Object {
   std::string className;
   std::vector<std::pair<std::string, Value>> fields;
+  /// What a backend made from this object once, for every later use: the
+  /// XNNPACK operator holding packed weights for `xnn.conv2d_params`.
+  std::shared_ptr<void> backendCache;
   /// The field `name`, or null.
   Value *find(const std::string &name);
 };

@@ -12,6 +12,8 @@ packages=(
   libbenchmark-dev                    # bench/
   python3                             # lit and test scripts
   pkg-config libminizip-dev           # frontend/: reading .pt archives
+  libxnnpack-dev libpthreadpool-dev   # backends/xnnpack/
+  libcpuinfo-dev                      #   (XNNPACK's CPU detection)
   python3-torch python3-torchvision   # test fixtures and reference outputs
   python3-numpy                       #   (never linked into irc)
   libtorch-dev                        # bench/: irc against torch::jit::load

@@ -33,6 +33,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "backends/reference/PackedParams.h"
 #include "backends/reference/ReferenceKernels.h"
 
 #include <algorithm>
@@ -42,6 +43,8 @@
 #include <vector>
 
 using namespace irc::rt;
+
+using namespace irc::rt::ref;
 
 namespace {
 
@@ -54,23 +57,6 @@ const char *QuantizedClass = "torch.QuantizedTensor";
 //===----------------------------------------------------------------------===//
 // Contexts
 //===----------------------------------------------------------------------===//
-
-/// A conv or linear context, unpacked and checked.
-struct Packed {
-  Tensor weight;
-  Tensor bias; // undefined when None
-  int64_t stride[2] = {1, 1};
-  int64_t padding[2] = {0, 0};
-  int64_t outputPadding[2] = {0, 0};
-  int64_t dilation[2] = {1, 1};
-  int64_t groups = 1;
-  Value outputMin, outputMax; // None, or an int/float Scalar
-};
-
-enum class Kind { Linear, Conv2d, TransposeConv2d };
-
-/// Whose packed parameters: PyTorch's TorchBind contexts, or irc's.
-enum class Flavor { Torch, Xnn, Vk };
 
 const char *className(Kind kind, Flavor flavor) {
   if (flavor != Flavor::Torch) {
@@ -126,10 +112,6 @@ void readPair(const Value &v, const char *what, Kind kind, int64_t out[2]) {
                 " to have 1 or 2 elements, got " + std::to_string(xs.size()));
   out[0] = xs[0];
   out[1] = xs[1];
-}
-
-double boundOf(const Value &v, double dflt) {
-  return v.isNone() ? dflt : v.toDouble();
 }
 
 /// Checks a context's parameters as XNNPACK's `available()` does.
@@ -232,7 +214,7 @@ Value optionalScalar(const Value &v, const std::string &op) {
 }
 
 /// Reads a context operand back into a Packed.
-Packed unpack(const Value &v, Kind kind, Flavor flavor) {
+Packed unpackImpl(const Value &v, Kind kind, Flavor flavor) {
   const std::string op = opName(kind);
   const char *cls = className(kind, flavor);
   if (!v.isObject() || v.toObject().className != cls)
@@ -413,7 +395,7 @@ template <Kind K, Flavor F> void prepack(KernelContext &ctx) {
 /// linear_clamp_run(X, ctx): X of any rank >= 1, applied to its last dim.
 template <Flavor F> void linearClampRun(KernelContext &ctx) {
   const Tensor &x = ctx.tensor(0);
-  Packed p = unpack(ctx.operand(1), Kind::Linear, F);
+  Packed p = unpackImpl(ctx.operand(1), Kind::Linear, F);
   if (x.dtype() != DType::F32)
     throw Error("linear_clamp: XNNPACK wants a float32 input, got " +
                 x.describe());
@@ -454,7 +436,7 @@ template <Kind K, Flavor F> void convClampRun(KernelContext &ctx) {
   const std::string op = opName(K);
   const bool transposed = K == Kind::TransposeConv2d;
   Tensor x = ctx.tensor(0);
-  Packed p = unpack(ctx.operand(1), K, F);
+  Packed p = unpackImpl(ctx.operand(1), K, F);
   const bool unbatched = F != Flavor::Torch && x.dim() == 3;
   if (unbatched)
     x = x.asStrided({1, x.size(0), x.size(1), x.size(2)},
@@ -530,7 +512,7 @@ Value pairValue(const int64_t v[2]) {
 /// (weight sizes, bias sizes or None, stride, padding, dilation, groups);
 /// only a Conv2dOpContext, as in ATen.
 void unpackSizesConv2d(KernelContext &ctx) {
-  Packed p = unpack(ctx.operand(0), Kind::Conv2d, Flavor::Torch);
+  Packed p = unpackImpl(ctx.operand(0), Kind::Conv2d, Flavor::Torch);
   ctx.setResult(0, Value::tuple({sizesOf(p.weight),
                                  p.bias.defined() ? sizesOf(p.bias) : Value(),
                                  pairValue(p.stride), pairValue(p.padding),
@@ -539,7 +521,7 @@ void unpackSizesConv2d(KernelContext &ctx) {
 
 /// (weight sizes, bias sizes or None).
 void unpackSizesLinear(KernelContext &ctx) {
-  Packed p = unpack(ctx.operand(0), Kind::Linear, Flavor::Torch);
+  Packed p = unpackImpl(ctx.operand(0), Kind::Linear, Flavor::Torch);
   ctx.setResult(0,
                 Value::tuple({sizesOf(p.weight),
                               p.bias.defined() ? sizesOf(p.bias) : Value()}));
@@ -783,4 +765,12 @@ static const KernelEntry Kernels[] = {
 
 void ref::registerPrepackedKernels(KernelRegistry &registry) {
   registry.add(Backend, Kernels);
+}
+
+Packed irc::rt::ref::unpackParams(const Value &v, Kind kind, Flavor flavor) {
+  return unpackImpl(v, kind, flavor);
+}
+
+double irc::rt::ref::boundOf(const Value &v, double unbounded) {
+  return v.isNone() ? unbounded : v.toDouble();
 }

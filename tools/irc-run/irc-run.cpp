@@ -14,6 +14,7 @@
 
 #include "backends/lowering/Lowering.h"
 #include "backends/reference/ReferenceKernels.h"
+#include "backends/xnnpack/XnnpackKernels.h"
 #include "frontend/Importer.h"
 #include "ir/AsmParser.h"
 #include "ir/Context.h"
@@ -45,8 +46,12 @@ cl::OptionCategory category("irc-run options");
 cl::opt<std::string> modelFile(cl::Positional, cl::Required,
                                cl::desc("<model .pt or .irc>"),
                                cl::cat(category));
-cl::opt<std::string> backendName("backend", cl::desc("Backend to run on: ref"),
-                                 cl::init("ref"), cl::cat(category));
+cl::opt<std::string>
+    backendName("backend",
+                cl::desc("Backend to run on: ref (plain C++ kernels, the "
+                         "oracle) or xnnpack (compiles with the cpu mobile "
+                         "pipeline; XNNPACK runs the xnn.* ops)"),
+                cl::init("ref"), cl::cat(category));
 cl::opt<std::string> functionName("function",
                                   cl::desc("Function to run (default forward)"),
                                   cl::init("forward"), cl::cat(category));
@@ -61,18 +66,24 @@ cl::list<std::string>
 cl::list<std::string> compares(
     "compare",
     cl::desc("@file.npy to compare each output with, in order (float: "
-             "max|out-ref| <= 1e-4*max(1,max|ref|); integers and bools "
-             "exact); exit 1 if any differs"),
+             "max|out-ref| <= T*max(1,max|ref|) with T from --tolerance; "
+             "integers and bools exact); exit 1 if any differs"),
     cl::cat(category));
+cl::opt<double> tolerance(
+    "tolerance",
+    cl::desc("Relative tolerance T of --compare for floats (default 1e-4)"),
+    cl::init(1e-4), cl::cat(category));
 cl::opt<bool> printOutputs("print", cl::desc("Print a summary of each output"),
                            cl::cat(category));
 cl::opt<unsigned> benchmark(
     "benchmark",
     cl::desc("Run N timed iterations after a warm-up and print median_ms"),
     cl::init(0), cl::cat(category));
-cl::opt<unsigned> threads("threads",
-                          cl::desc("Threads (the reference backend uses one)"),
-                          cl::init(1), cl::cat(category));
+cl::opt<unsigned> threads(
+    "threads",
+    cl::desc("Threads for XNNPACK (default 0: one per core; the reference "
+             "backend uses one)"),
+    cl::init(0), cl::cat(category));
 cl::opt<std::string> optimizeForMobile(
     "optimize-for-mobile",
     cl::desc("Compile with the mobile pipeline for cpu (the default) or "
@@ -298,14 +309,14 @@ bool compare(size_t i, const rt::NpyArray &out, const std::string &refArg) {
     maxRef = std::max(maxRef, std::fabs(y[k]));
     maxDiff = std::max(maxDiff, std::fabs(x[k] - y[k]));
   }
-  double tolerance = exact ? 0 : 1e-4 * std::max(1.0, maxRef);
-  bool ok = !nanMismatch && maxDiff <= tolerance;
+  double allowed = exact ? 0 : tolerance * std::max(1.0, maxRef);
+  bool ok = !nanMismatch && maxDiff <= allowed;
   llvm::outs() << (ok ? "matches " : "MISMATCH with ") << refArg
                << llvm::format(" (max abs diff %.3g", maxDiff);
   if (exact)
     llvm::outs() << ", exact";
   else
-    llvm::outs() << llvm::format(", tolerance %.3g", tolerance);
+    llvm::outs() << llvm::format(", tolerance %.3g", allowed);
   llvm::outs() << (nanMismatch ? ", NaN/inf positions differ" : "") << ")\n";
   return ok;
 }
@@ -352,8 +363,9 @@ int main(int argc, char **argv) {
       "irc-run: run a TorchScript archive or .irc model on .npy inputs\n\n"
       "  irc-run model.pt --input=@x.npy --output=@y.npy --print\n");
 
-  if (backendName != rt::ref::Backend)
-    fail("unknown backend '" + backendName + "' (available: ref)");
+  const bool xnnpack = backendName == rt::xnnpack::Backend;
+  if (backendName != rt::ref::Backend && !xnnpack)
+    fail("unknown backend '" + backendName + "' (available: ref, xnnpack)");
 
   // Compile: import or parse, freeze, clean up, lower.
   Context ctx;
@@ -428,7 +440,8 @@ int main(int argc, char **argv) {
     if (!runPipeline("infer-shapes,canonicalize,cse,dce"))
       return 1;
   }
-  if (optimizeForMobile.getNumOccurrences()) {
+  // The xnnpack backend runs what the cpu pipeline makes.
+  if (optimizeForMobile.getNumOccurrences() || (xnnpack && !noOptimize)) {
     std::string error;
     std::string mobile = buildMobilePipeline(
         optimizeForMobile.empty() ? "cpu" : llvm::StringRef(optimizeForMobile),
@@ -442,7 +455,12 @@ int main(int argc, char **argv) {
   }
 
   rt::KernelRegistry registry;
-  rt::ref::registerKernels(registry);
+  if (xnnpack) {
+    rt::xnnpack::setNumThreads(threads);
+    rt::xnnpack::registerKernels(registry);
+  } else {
+    rt::ref::registerKernels(registry);
+  }
   rt::Plan plan;
   if (failed(lowerToPlan(module->getOperation(), registry, backendName, plan)))
     return 1;

@@ -1,0 +1,255 @@
+//===- XnnpackKernels.cpp - The XNNPACK backend ---------------------------===//
+#include "backends/xnnpack/XnnpackKernels.h"
+#include "backends/reference/PackedParams.h"
+#include "backends/reference/ReferenceKernels.h"
+
+#include <pthreadpool.h>
+#include <xnnpack.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace irc::rt;
+using ref::Flavor;
+using ref::Kind;
+using ref::Packed;
+
+namespace {
+
+size_t numThreads = 0;
+
+/// XNNPACK, initialized once, and the process's thread pool.
+pthreadpool_t threadPool() {
+  static pthreadpool_t pool = [] {
+    if (xnn_initialize(nullptr) != xnn_status_success)
+      throw Error("XNNPACK cannot be initialized on this CPU");
+    return pthreadpool_create(numThreads);
+  }();
+  return pool;
+}
+
+void check(xnn_status status, const char *what) {
+  if (status != xnn_status_success)
+    throw Error(std::string("XNNPACK ") + what + " failed (status " +
+                std::to_string(int(status)) + ")");
+}
+
+/// An XNNPACK operator with its weights packed, kept with the parameters.
+struct PackedOp {
+  xnn_operator_t op = nullptr;
+  Packed params;
+  ~PackedOp() {
+    if (op)
+      xnn_delete_operator(op);
+  }
+};
+
+float lowerBound(const Packed &p) {
+  return float(ref::boundOf(p.outputMin, -INFINITY));
+}
+float upperBound(const Packed &p) {
+  return float(ref::boundOf(p.outputMax, INFINITY));
+}
+
+/// The weight's elements reordered: element (a, b, c, d) of the contiguous
+/// 4-d `w` goes to `index(a, b, c, d)`.
+template <typename Index>
+std::vector<float> reorder(const Tensor &w, Index index) {
+  Tensor c = w.contiguous();
+  const float *src = c.data<float>();
+  std::vector<float> out(size_t(c.numel()));
+  const int64_t A = c.size(0), B = c.size(1), C = c.size(2), D = c.size(3);
+  for (int64_t a = 0; a < A; ++a)
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t h = 0; h < C; ++h)
+        for (int64_t k = 0; k < D; ++k)
+          out[size_t(index(a, b, h, k))] = *src++;
+  return out;
+}
+
+const float *biasData(const Packed &p, Tensor &keep) {
+  if (!p.bias.defined())
+    return nullptr;
+  keep = p.bias.contiguous();
+  return keep.data<float>();
+}
+
+/// Makes the operator for `params` on first use and keeps it there.
+PackedOp &prepare(const Value &params, Kind kind) {
+  threadPool();
+  if (params.isObject() && params.toObject().backendCache)
+    return *std::static_pointer_cast<PackedOp>(params.toObject().backendCache);
+  Packed p = ref::unpackParams(params, kind, Flavor::Xnn);
+  Object &obj = params.toObject();
+  auto op = std::make_shared<PackedOp>();
+  op->params = p;
+  Tensor bias;
+  const float *b = biasData(p, bias);
+  const Tensor &w = p.weight;
+  if (kind == Kind::Linear) {
+    Tensor wc = w.contiguous();
+    check(xnn_create_fully_connected_nc_f32(
+              size_t(w.size(1)), size_t(w.size(0)), size_t(w.size(1)),
+              size_t(w.size(0)), wc.data<float>(), b, lowerBound(p),
+              upperBound(p), 0, &op->op),
+          "fully connected creation");
+  } else if (kind == Kind::Conv2d) {
+    // OIHW -> OHWI.
+    const int64_t O = w.size(0), I = w.size(1), KH = w.size(2), KW = w.size(3);
+    std::vector<float> kernel =
+        reorder(w, [&](int64_t o, int64_t i, int64_t h, int64_t k) {
+          return ((o * KH + h) * KW + k) * I + i;
+        });
+    check(xnn_create_convolution2d_nhwc_f32(
+              uint32_t(p.padding[0]), uint32_t(p.padding[1]),
+              uint32_t(p.padding[0]), uint32_t(p.padding[1]), uint32_t(KH),
+              uint32_t(KW), uint32_t(p.stride[0]), uint32_t(p.stride[1]),
+              uint32_t(p.dilation[0]), uint32_t(p.dilation[1]),
+              uint32_t(p.groups), size_t(I), size_t(O / p.groups),
+              size_t(I * p.groups), size_t(O), kernel.data(), b, lowerBound(p),
+              upperBound(p), 0, &op->op),
+          "convolution creation");
+  } else {
+    // (g * I, O, kH, kW) -> (g, O, kH, kW, I).
+    const int64_t I = w.size(0) / p.groups, O = w.size(1), KH = w.size(2),
+                  KW = w.size(3);
+    std::vector<float> kernel =
+        reorder(w, [&](int64_t gi, int64_t o, int64_t h, int64_t k) {
+          const int64_t g = gi / I, i = gi % I;
+          return (((g * O + o) * KH + h) * KW + k) * I + i;
+        });
+    check(xnn_create_deconvolution2d_nhwc_f32(
+              uint32_t(p.padding[0]), uint32_t(p.padding[1]),
+              uint32_t(p.padding[0]), uint32_t(p.padding[1]), uint32_t(KH),
+              uint32_t(KW), uint32_t(p.stride[0]), uint32_t(p.stride[1]),
+              uint32_t(p.dilation[0]), uint32_t(p.dilation[1]),
+              uint32_t(p.groups), size_t(I), size_t(O), size_t(I * p.groups),
+              size_t(O * p.groups), kernel.data(), b, lowerBound(p),
+              upperBound(p), 0, &op->op),
+          "deconvolution creation");
+  }
+  obj.backendCache = op;
+  return *op;
+}
+
+Tensor checkedFloatInput(KernelContext &ctx, const char *op) {
+  const Tensor &x = ctx.tensor(0);
+  if (x.dtype() != DType::F32)
+    throw Error(std::string(op) + ": XNNPACK wants a float32 input, got " +
+                x.describe());
+  return x;
+}
+
+/// xnn.linear_run(X, params): X of any rank >= 1, over its last dim.
+void linearRun(KernelContext &ctx) {
+  Tensor x = checkedFloatInput(ctx, "linear");
+  PackedOp &op = prepare(ctx.operand(1), Kind::Linear);
+  const int64_t K = op.params.weight.size(1), N = op.params.weight.size(0);
+  if (x.dim() < 1 || x.size(-1) != K)
+    throw Error("linear: input " + x.describe() + " and weight " +
+                op.params.weight.describe() + " cannot be multiplied");
+  Shape outShape = x.sizes();
+  outShape.back() = N;
+  Tensor y = Tensor::zeros(DType::F32, outShape);
+  Tensor xc = x.contiguous();
+  check(xnn_setup_fully_connected_nc_f32(op.op, size_t(xc.numel() / K),
+                                         xc.data<float>(),
+                                         y.mutableData<float>(), threadPool()),
+        "fully connected setup");
+  check(xnn_run_operator(op.op, threadPool()), "fully connected");
+  ctx.setResult(0, y);
+}
+
+/// xnn.conv2d_run / xnn.conv_transpose2d_run(X, params): X is NCHW (or an
+/// unbatched CHW) float32; converted to NHWC for XNNPACK and back.
+template <Kind K> void convRun(KernelContext &ctx) {
+  const bool transposed = K == Kind::TransposeConv2d;
+  const char *name = transposed ? "conv_transpose2d" : "conv2d";
+  Tensor x = checkedFloatInput(ctx, name);
+  PackedOp &op = prepare(ctx.operand(1), K);
+  const Packed &p = op.params;
+  const bool unbatched = x.dim() == 3;
+  if (unbatched)
+    x = x.asStrided({1, x.size(0), x.size(1), x.size(2)},
+                    {0, x.strides()[0], x.strides()[1], x.strides()[2]},
+                    x.storageOffset());
+  if (x.dim() != 4)
+    throw Error(std::string(name) + ": expected a 3-d or 4-d input, got " +
+                x.describe());
+  const Tensor &w = p.weight;
+  const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
+  const int64_t KH = w.size(2), KW = w.size(3);
+  const int64_t inChannels = transposed ? w.size(0) : w.size(1) * p.groups;
+  if (C != inChannels || H <= 0 || W <= 0)
+    throw Error(std::string(name) + ": expected an input with " +
+                std::to_string(inChannels) + " channels for weight " +
+                w.describe() + ", got " + x.describe());
+  int64_t Cout, OH, OW;
+  if (transposed) {
+    Cout = w.size(1) * p.groups;
+    OH = (H - 1) * p.stride[0] - 2 * p.padding[0] + p.dilation[0] * (KH - 1) +
+         p.outputPadding[0] + 1;
+    OW = (W - 1) * p.stride[1] - 2 * p.padding[1] + p.dilation[1] * (KW - 1) +
+         p.outputPadding[1] + 1;
+  } else {
+    Cout = w.size(0);
+    OH =
+        (H + 2 * p.padding[0] - p.dilation[0] * (KH - 1) - 1) / p.stride[0] + 1;
+    OW =
+        (W + 2 * p.padding[1] - p.dilation[1] * (KW - 1) - 1) / p.stride[1] + 1;
+  }
+  if (OH <= 0 || OW <= 0)
+    throw Error(std::string(name) + ": the output size is empty for input " +
+                x.describe() + " and weight " + w.describe());
+  // NCHW -> NHWC.
+  std::vector<float> in(size_t(N * H * W * C)), out(size_t(N * OH * OW * Cout));
+  Tensor xc = x.contiguous();
+  const float *xp = xc.data<float>();
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t i = 0; i < H * W; ++i)
+        in[size_t((n * H * W + i) * C + c)] = xp[(n * C + c) * H * W + i];
+  if (transposed)
+    check(xnn_setup_deconvolution2d_nhwc_f32(
+              op.op, size_t(N), size_t(H), size_t(W),
+              uint32_t(p.outputPadding[0]), uint32_t(p.outputPadding[1]),
+              in.data(), out.data(), threadPool()),
+          "deconvolution setup");
+  else
+    check(xnn_setup_convolution2d_nhwc_f32(op.op, size_t(N), size_t(H),
+                                           size_t(W), in.data(), out.data(),
+                                           threadPool()),
+          "convolution setup");
+  check(xnn_run_operator(op.op, threadPool()), name);
+  // NHWC -> NCHW.
+  Tensor y = Tensor::zeros(DType::F32, {N, Cout, OH, OW});
+  float *yp = y.mutableData<float>();
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t i = 0; i < OH * OW; ++i)
+      for (int64_t c = 0; c < Cout; ++c)
+        yp[(n * Cout + c) * OH * OW + i] =
+            out[size_t((n * OH * OW + i) * Cout + c)];
+  if (unbatched)
+    y = y.asStrided({Cout, OH, OW}, {OH * OW, OW, 1}, 0);
+  ctx.setResult(0, y);
+}
+
+const KernelEntry Kernels[] = {
+    {"xnn.linear_run", linearRun},
+    {"xnn.conv2d_run", convRun<Kind::Conv2d>},
+    {"xnn.conv_transpose2d_run", convRun<Kind::TransposeConv2d>},
+};
+
+} // namespace
+
+void xnnpack::registerKernels(KernelRegistry &registry) {
+  KernelRegistry reference;
+  ref::registerKernels(reference);
+  for (const std::string &op : reference.ops(ref::Backend))
+    registry.add(Backend, op, reference.lookup(ref::Backend, op));
+  registry.add(Backend, Kernels);
+}
+
+void xnnpack::setNumThreads(size_t threads) { numThreads = threads; }
