@@ -37,6 +37,21 @@ struct Packed {
 /// output range); throws rt::Error otherwise.
 Packed unpackParams(const Value &v, Kind kind, Flavor flavor);
 
+/// A conv run's input and output geometry.
+struct ConvShape {
+  Tensor input; // (N, C, H, W); an unbatched (C, H, W) input viewed with N = 1
+  bool unbatched = false;
+  int64_t n = 0, c = 0, h = 0, w = 0; // input
+  int64_t cout = 0, oh = 0, ow = 0;   // output
+};
+
+/// Checks `x` against the conv or transposed-conv parameters `p` (float32,
+/// 4-d or, when `allowUnbatched`, 3-d; the weight's channels; output_padding
+/// below the stride, as XNNPACK wants; a non-empty output) and computes the
+/// output size. Errors are rt::Error prefixed with `op`.
+ConvShape convShape(const std::string &op, Tensor x, const Packed &p, Kind kind,
+                    bool allowUnbatched);
+
 /// A clamp bound: its value, or `unbounded` for None.
 double boundOf(const Value &v, double unbounded);
 

@@ -435,56 +435,14 @@ template <Flavor F> void linearClampRun(KernelContext &ctx) {
 template <Kind K, Flavor F> void convClampRun(KernelContext &ctx) {
   const std::string op = opName(K);
   const bool transposed = K == Kind::TransposeConv2d;
-  Tensor x = ctx.tensor(0);
+  const Tensor &x = ctx.tensor(0);
   Packed p = unpackImpl(ctx.operand(1), K, F);
-  const bool unbatched = F != Flavor::Torch && x.dim() == 3;
-  if (unbatched)
-    x = x.asStrided({1, x.size(0), x.size(1), x.size(2)},
-                    {0, x.strides()[0], x.strides()[1], x.strides()[2]},
-                    x.storageOffset());
-  if (x.dim() != 4)
-    throw Error(op + ": expected a 4-d (N, C, H, W) input, got " +
-                x.describe());
-  if (x.dtype() != DType::F32)
-    throw Error(op + ": XNNPACK wants a float32 input, got " + x.describe());
+  const ConvShape g = convShape(op, x, p, K, F != Flavor::Torch);
   const Tensor &w = p.weight;
-  const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
-  const int64_t inChannels = transposed ? w.size(0) : w.size(1) * p.groups;
-  if (C != inChannels)
-    throw Error(op + ": expected an input with " + std::to_string(inChannels) +
-                " channels for weight " + w.describe() + " and groups " +
-                std::to_string(p.groups) + ", got " + x.describe());
-  if (H <= 0 || W <= 0)
-    throw Error(op + ": expected a non-empty spatial size, got " +
-                x.describe());
-  const int64_t KH = w.size(2), KW = w.size(3);
-  int64_t Cout, OH, OW;
-  if (transposed) {
-    // XNNPACK's deconvolution wants output_padding < stride (ATen's own
-    // kernel would also accept output_padding < dilation).
-    for (int i = 0; i < 2; ++i)
-      if (p.outputPadding[i] >= p.stride[i])
-        throw Error(op + ": output_padding must be smaller than stride");
-    Cout = w.size(1) * p.groups;
-    OH = (H - 1) * p.stride[0] - 2 * p.padding[0] + p.dilation[0] * (KH - 1) +
-         p.outputPadding[0] + 1;
-    OW = (W - 1) * p.stride[1] - 2 * p.padding[1] + p.dilation[1] * (KW - 1) +
-         p.outputPadding[1] + 1;
-  } else {
-    Cout = w.size(0);
-    OH =
-        (H + 2 * p.padding[0] - p.dilation[0] * (KH - 1) - 1) / p.stride[0] + 1;
-    OW =
-        (W + 2 * p.padding[1] - p.dilation[1] * (KW - 1) - 1) / p.stride[1] + 1;
-    if (H + 2 * p.padding[0] < p.dilation[0] * (KH - 1) + 1 ||
-        W + 2 * p.padding[1] < p.dilation[1] * (KW - 1) + 1)
-      OH = OW = 0;
-  }
-  if (OH <= 0 || OW <= 0)
-    throw Error(op + ": the output size is empty for input " + x.describe() +
-                " and weight " + w.describe());
+  const int64_t N = g.n, C = g.c, H = g.h, W = g.w, Cout = g.cout, OH = g.oh,
+                OW = g.ow, KH = w.size(2), KW = w.size(3);
   Tensor y = Tensor::zeros(DType::F32, {N, Cout, OH, OW});
-  Tensor xc = x.contiguous(), wc = w.contiguous();
+  Tensor xc = g.input.contiguous(), wc = w.contiguous();
   Tensor bc = p.bias.defined() ? p.bias.contiguous() : Tensor();
   const float *bp = bc.defined() ? bc.data<float>() : nullptr;
   if (transposed)
@@ -494,7 +452,7 @@ template <Kind K, Flavor F> void convClampRun(KernelContext &ctx) {
     conv2d(xc.data<float>(), N, C, H, W, wc.data<float>(), Cout, KH, KW, bp, p,
            y.mutableData<float>(), OH, OW);
   clampOutput(y.mutableData<float>(), y.numel(), p);
-  if (unbatched)
+  if (g.unbatched)
     y = y.asStrided({Cout, OH, OW}, {OH * OW, OW, 1}, 0);
   ctx.setResult(0, y);
 }
@@ -773,4 +731,55 @@ Packed irc::rt::ref::unpackParams(const Value &v, Kind kind, Flavor flavor) {
 
 double irc::rt::ref::boundOf(const Value &v, double unbounded) {
   return v.isNone() ? unbounded : v.toDouble();
+}
+
+ConvShape irc::rt::ref::convShape(const std::string &op, Tensor x,
+                                  const Packed &p, Kind kind,
+                                  bool allowUnbatched) {
+  const bool transposed = kind == Kind::TransposeConv2d;
+  ConvShape g;
+  g.unbatched = allowUnbatched && x.dim() == 3;
+  if (g.unbatched)
+    x = x.asStrided({1, x.size(0), x.size(1), x.size(2)},
+                    {0, x.strides()[0], x.strides()[1], x.strides()[2]},
+                    x.storageOffset());
+  if (x.dim() != 4)
+    throw Error(op + ": expected a 4-d (N, C, H, W) input, got " +
+                x.describe());
+  if (x.dtype() != DType::F32)
+    throw Error(op + ": XNNPACK wants a float32 input, got " + x.describe());
+  const Tensor &w = p.weight;
+  g.n = x.size(0), g.c = x.size(1), g.h = x.size(2), g.w = x.size(3);
+  const int64_t inChannels = transposed ? w.size(0) : w.size(1) * p.groups;
+  if (g.c != inChannels)
+    throw Error(op + ": expected an input with " + std::to_string(inChannels) +
+                " channels for weight " + w.describe() + " and groups " +
+                std::to_string(p.groups) + ", got " + x.describe());
+  if (g.h <= 0 || g.w <= 0)
+    throw Error(op + ": expected a non-empty spatial size, got " +
+                x.describe());
+  const int64_t in[2] = {g.h, g.w}, k[2] = {w.size(2), w.size(3)};
+  int64_t out[2];
+  for (int i = 0; i < 2; ++i) {
+    const int64_t span = p.dilation[i] * (k[i] - 1);
+    if (transposed) {
+      // XNNPACK's deconvolution wants output_padding < stride (ATen's own
+      // kernel would also accept output_padding < dilation).
+      if (p.outputPadding[i] >= p.stride[i])
+        throw Error(op + ": output_padding must be smaller than stride");
+      out[i] = (in[i] - 1) * p.stride[i] - 2 * p.padding[i] + span +
+               p.outputPadding[i] + 1;
+    } else {
+      const int64_t padded = in[i] + 2 * p.padding[i];
+      out[i] = padded < span + 1 ? 0 : (padded - span - 1) / p.stride[i] + 1;
+    }
+  }
+  if (out[0] <= 0 || out[1] <= 0)
+    throw Error(op + ": the output size is empty for input " + x.describe() +
+                " and weight " + w.describe());
+  g.cout = transposed ? w.size(1) * p.groups : w.size(0);
+  g.oh = out[0];
+  g.ow = out[1];
+  g.input = x;
+  return g;
 }

@@ -166,46 +166,16 @@ void linearRun(KernelContext &ctx) {
 /// unbatched CHW) float32; converted to NHWC for XNNPACK and back.
 template <Kind K> void convRun(KernelContext &ctx) {
   const bool transposed = K == Kind::TransposeConv2d;
-  const char *name = transposed ? "conv_transpose2d" : "conv2d";
-  Tensor x = checkedFloatInput(ctx, name);
+  const std::string name = transposed ? "conv_transpose2d" : "conv2d";
+  const Tensor &x = ctx.tensor(0);
   PackedOp &op = prepare(ctx.operand(1), K);
   const Packed &p = op.params;
-  const bool unbatched = x.dim() == 3;
-  if (unbatched)
-    x = x.asStrided({1, x.size(0), x.size(1), x.size(2)},
-                    {0, x.strides()[0], x.strides()[1], x.strides()[2]},
-                    x.storageOffset());
-  if (x.dim() != 4)
-    throw Error(std::string(name) + ": expected a 3-d or 4-d input, got " +
-                x.describe());
-  const Tensor &w = p.weight;
-  const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
-  const int64_t KH = w.size(2), KW = w.size(3);
-  const int64_t inChannels = transposed ? w.size(0) : w.size(1) * p.groups;
-  if (C != inChannels || H <= 0 || W <= 0)
-    throw Error(std::string(name) + ": expected an input with " +
-                std::to_string(inChannels) + " channels for weight " +
-                w.describe() + ", got " + x.describe());
-  int64_t Cout, OH, OW;
-  if (transposed) {
-    Cout = w.size(1) * p.groups;
-    OH = (H - 1) * p.stride[0] - 2 * p.padding[0] + p.dilation[0] * (KH - 1) +
-         p.outputPadding[0] + 1;
-    OW = (W - 1) * p.stride[1] - 2 * p.padding[1] + p.dilation[1] * (KW - 1) +
-         p.outputPadding[1] + 1;
-  } else {
-    Cout = w.size(0);
-    OH =
-        (H + 2 * p.padding[0] - p.dilation[0] * (KH - 1) - 1) / p.stride[0] + 1;
-    OW =
-        (W + 2 * p.padding[1] - p.dilation[1] * (KW - 1) - 1) / p.stride[1] + 1;
-  }
-  if (OH <= 0 || OW <= 0)
-    throw Error(std::string(name) + ": the output size is empty for input " +
-                x.describe() + " and weight " + w.describe());
+  const ref::ConvShape g = ref::convShape(name, x, p, K, true);
+  const int64_t N = g.n, C = g.c, H = g.h, W = g.w, Cout = g.cout, OH = g.oh,
+                OW = g.ow;
   // NCHW -> NHWC.
   std::vector<float> in(size_t(N * H * W * C)), out(size_t(N * OH * OW * Cout));
-  Tensor xc = x.contiguous();
+  Tensor xc = g.input.contiguous();
   const float *xp = xc.data<float>();
   for (int64_t n = 0; n < N; ++n)
     for (int64_t c = 0; c < C; ++c)
@@ -222,7 +192,7 @@ template <Kind K> void convRun(KernelContext &ctx) {
                                            size_t(W), in.data(), out.data(),
                                            threadPool()),
           "convolution setup");
-  check(xnn_run_operator(op.op, threadPool()), name);
+  check(xnn_run_operator(op.op, threadPool()), name.c_str());
   // NHWC -> NCHW.
   Tensor y = Tensor::zeros(DType::F32, {N, Cout, OH, OW});
   float *yp = y.mutableData<float>();
@@ -231,7 +201,7 @@ template <Kind K> void convRun(KernelContext &ctx) {
       for (int64_t c = 0; c < Cout; ++c)
         yp[(n * Cout + c) * OH * OW + i] =
             out[size_t((n * OH * OW + i) * Cout + c)];
-  if (unbatched)
+  if (g.unbatched)
     y = y.asStrided({Cout, OH, OW}, {OH * OW, OW, 1}, 0);
   ctx.setResult(0, y);
 }

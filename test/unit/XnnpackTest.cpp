@@ -146,4 +146,18 @@ TEST(Xnnpack, ErrorsNameTheOp) {
             std::string::npos);
 }
 
+TEST(Xnnpack, ConvWithAKernelLargerThanTheInputIsAnError) {
+  // 5x5 kernel, 3x3 input, no padding: no output position exists (a
+  // truncating division would claim one).
+  Value params = runOn(ref::Backend, "xnn.conv2d_prepack",
+                       {pseudoRandom({2, 1, 5, 5}, 1), Value(), ints({2}),
+                        ints({0}), ints({1}), Value(int64_t(1)), Value(),
+                        Value()})[0];
+  EXPECT_NE(errorOf([&] {
+              runOn(xnnpack::Backend, "xnn.conv2d_run",
+                    {pseudoRandom({1, 1, 3, 3}, 2), params});
+            }).find("the output size is empty"),
+            std::string::npos);
+}
+
 } // namespace
