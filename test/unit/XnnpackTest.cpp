@@ -150,7 +150,7 @@ TEST(Xnnpack, ConvWithAKernelLargerThanTheInputIsAnError) {
   // 5x5 kernel, 3x3 input, no padding: no output position exists (a
   // truncating division would claim one).
   Value params = runOn(ref::Backend, "xnn.conv2d_prepack",
-                       {pseudoRandom({2, 1, 5, 5}, 1), Value(), ints({2}),
+                       {pseudoRandom({2, 1, 5, 5}, 1), Value(), ints({3}),
                         ints({0}), ints({1}), Value(int64_t(1)), Value(),
                         Value()})[0];
   EXPECT_NE(errorOf([&] {
