@@ -77,18 +77,6 @@ const char *className(Kind kind, Flavor flavor) {
   return "";
 }
 
-size_t numFields(Kind kind) {
-  switch (kind) {
-  case Kind::Linear:
-    return 4;
-  case Kind::Conv2d:
-    return 8;
-  case Kind::TransposeConv2d:
-    return 9;
-  }
-  return 0;
-}
-
 const char *opName(Kind kind) {
   switch (kind) {
   case Kind::Linear:
@@ -160,7 +148,8 @@ void checkPacked(const Packed &p, Kind kind) {
     throw Error(op + ": output_max must be greater than output_min");
 }
 
-/// The field names of irc's packed parameters, in order.
+/// The fields of packed parameters in order, by irc's names (PyTorch's
+/// contexts number the same fields "0", "1", ...).
 std::vector<const char *> fieldNames(Kind kind) {
   switch (kind) {
   case Kind::Linear:
@@ -220,10 +209,10 @@ Packed unpackImpl(const Value &v, Kind kind, Flavor flavor) {
   if (!v.isObject() || v.toObject().className != cls)
     throw Error(op + ": expected a " + cls + ", got " + v.describe());
   Object &obj = v.toObject();
-  if (obj.fields.size() != numFields(kind))
-    throw Error(op + ": the context has " + std::to_string(obj.fields.size()) +
-                " fields, expected " + std::to_string(numFields(kind)));
   std::vector<const char *> names = fieldNames(kind);
+  if (obj.fields.size() != names.size())
+    throw Error(op + ": the context has " + std::to_string(obj.fields.size()) +
+                " fields, expected " + std::to_string(names.size()));
   auto field = [&](size_t i) -> const Value & {
     std::string name =
         flavor == Flavor::Torch ? std::to_string(i) : std::string(names[i]);
