@@ -94,7 +94,6 @@ bool compile(const std::string &model, const std::string &backend,
     std::string mobile = buildMobilePipeline("cpu", {}, error);
     if (mobile.empty() || !run(mobile))
       return false;
-    rt::xnnpack::setNumThreads(size_t(threads()));
     rt::xnnpack::registerKernels(out.registry);
   } else {
     rt::ref::registerKernels(out.registry);

@@ -12,6 +12,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ir/Region.h"
+
+#include <optional>
 #include "passes/Pass.h"
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/ScopedHashTable.h"
@@ -132,9 +134,14 @@ private:
     llvm::ScopedHashTableScope<HashedOp, Operation *, HashedOpInfo, Allocator>
         scope(table);
     for (Operation &op : llvm::make_early_inc_range(block)) {
+      // An isolated region (xnn.partition) may not use what is outside.
+      std::optional<ScopedTable> isolated;
+      if (op.getNumRegions() && op.hasTrait(IsolatedFromAbove))
+        isolated.emplace();
+      ScopedTable &inner = isolated ? *isolated : table;
       for (unsigned i = 0; i < op.getNumRegions(); ++i)
         for (Block &nested : op.getRegion(i))
-          simplifyBlock(nested, table);
+          simplifyBlock(nested, inner);
       if (!isCandidate(&op))
         continue;
       HashedOp key{&op, hashOp(&op)};

@@ -81,6 +81,15 @@ void Executor::runInstr(const Instr &instr, std::vector<Value> &regs) {
         regs[instr.results[i]] = regs[body.args[i + 1]];
       return;
     }
+    case Instr::Kind::Region: {
+      const Block &body = instr.regions[0];
+      for (size_t i = 0; i < instr.operands.size(); ++i)
+        regs[body.args[i]] = regs[instr.operands[i]];
+      runBlock(body, regs);
+      for (size_t i = 0; i < instr.results.size(); ++i)
+        regs[instr.results[i]] = regs[body.results[i]];
+      return;
+    }
     case Instr::Kind::Call: {
       std::vector<Value> args;
       for (uint32_t r : instr.operands)

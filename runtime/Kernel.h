@@ -57,6 +57,8 @@ public:
   const Value *attr(const std::string &name) const;
   /// The op's IR name, e.g. "aten.conv2d".
   const std::string &opName() const;
+  /// The instruction being run (its regions and prepared state).
+  const Instr &instruction() const { return instr; }
 
 private:
   std::vector<Value> &registers;

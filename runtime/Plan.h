@@ -13,54 +13,12 @@
 
 #include "runtime/Kernel.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace irc::rt {
-
-struct Instr;
-
-/// A straight-line sequence of instructions: the body of a function, a
-/// branch of an `if` or the body of a loop. `args` receive the block's
-/// arguments (a loop's iteration number and carried values); `results` are
-/// the registers it returns or yields.
-struct Block {
-  std::vector<uint32_t> args;
-  std::vector<Instr> instrs;
-  std::vector<uint32_t> results;
-};
-
-struct Instr {
-  enum class Kind : uint8_t {
-    /// Calls `kernel`.
-    Kernel,
-    /// Loads plan constant `index`; `copy` when the program may mutate it
-    /// (a list or dict literal), so that every run starts from the literal.
-    Constant,
-    /// operands [cond]; regions [then, else], each yielding the results.
-    If,
-    /// operands [maxTrips, cond, init...]; region [body] with args
-    /// [iteration, carried...] yielding [cond, carried...]; results are the
-    /// final carried values.
-    Loop,
-    /// Calls plan function `index`.
-    Call,
-  };
-
-  Kind kind = Kind::Kernel;
-  bool copy = false;
-  uint32_t index = 0;
-  KernelFn kernel = nullptr;
-  std::vector<uint32_t> operands;
-  std::vector<uint32_t> results;
-  std::vector<Block> regions;
-  std::vector<std::pair<std::string, Value>> attrs;
-  /// The IR op name, for messages ("aten.conv2d").
-  std::string opName;
-  /// Where the op came from ("code/__torch__/model.py:12:9"), or empty.
-  std::string location;
-};
 
 /// The declared type of an argument or result, as far as run-time checks
 /// need it.
@@ -80,6 +38,60 @@ struct TypeSpec {
   bool accepts(const Value &v, std::string &why) const;
 };
 
+struct Instr;
+
+/// A straight-line sequence of instructions: the body of a function, a
+/// branch of an `if` or the body of a loop. `args` receive the block's
+/// arguments (a loop's iteration number and carried values); `results` are
+/// the registers it returns or yields.
+struct Block {
+  std::vector<uint32_t> args;
+  /// The declared types of `args`.
+  std::vector<TypeSpec> argTypes;
+  std::vector<Instr> instrs;
+  std::vector<uint32_t> results;
+};
+
+struct Instr {
+  enum class Kind : uint8_t {
+    /// Calls `kernel`.
+    Kernel,
+    /// Loads plan constant `index`; `copy` when the program may mutate it
+    /// (a list or dict literal), so that every run starts from the literal.
+    Constant,
+    /// operands [cond]; regions [then, else], each yielding the results.
+    If,
+    /// operands [maxTrips, cond, init...]; region [body] with args
+    /// [iteration, carried...] yielding [cond, carried...]; results are the
+    /// final carried values.
+    Loop,
+    /// Calls plan function `index`.
+    Call,
+    /// Runs region [body] in place: operands bind to its args, its results
+    /// are the instruction's (an `xnn.partition` on a backend without a
+    /// kernel for it).
+    Region,
+  };
+
+  Kind kind = Kind::Kernel;
+  bool copy = false;
+  uint32_t index = 0;
+  KernelFn kernel = nullptr;
+  std::vector<uint32_t> operands;
+  std::vector<uint32_t> results;
+  std::vector<Block> regions;
+  std::vector<std::pair<std::string, Value>> attrs;
+  /// The IR op name, for messages ("aten.conv2d").
+  std::string opName;
+  /// Where the op came from ("code/__torch__/model.py:12:9"), or empty.
+  std::string location;
+  /// The declared types of `results`.
+  std::vector<TypeSpec> resultTypes;
+  /// What a backend prepared for this instruction when the plan was loaded
+  /// (an `xnn.partition`'s compiled operators), or null.
+  std::shared_ptr<void> state;
+};
+
 struct Function {
   std::string name;
   std::vector<TypeSpec> argTypes;
@@ -93,6 +105,9 @@ struct Plan {
   std::string backend;
   std::vector<Function> functions;
   std::vector<Value> constants;
+  /// What the backend keeps for the loaded model (XNNPACK's thread pool and
+  /// activation arena), or null.
+  std::shared_ptr<void> backendState;
 
   /// The index of function `name`, or -1.
   int findFunction(const std::string &name) const;

@@ -333,8 +333,10 @@ std::optional<rt::Value> Lowering::convert(Attribute attr, Type type,
 }
 
 LogicalResult Lowering::lowerBlock(Block &block, rt::Block &out) {
-  for (Value *arg : block.getArguments())
+  for (Value *arg : block.getArguments()) {
     out.args.push_back(reg(arg));
+    out.argTypes.push_back(toTypeSpec(arg->getType()));
+  }
   for (Operation &op : block) {
     if (op.is(OpId::Return) || op.is(OpId::PrimYield)) {
       for (Value *v : op.getOperands())
@@ -353,8 +355,10 @@ LogicalResult Lowering::lowerOp(Operation *op, rt::Block &out) {
   instr.location = locationOf(op);
   for (Value *v : op->getOperands())
     instr.operands.push_back(reg(v));
-  for (Value *v : op->getResults())
+  for (Value *v : op->getResults()) {
     instr.results.push_back(reg(v));
+    instr.resultTypes.push_back(toTypeSpec(v->getType()));
+  }
 
   if (op->is(OpId::Constant)) {
     Attribute value = op->getAttr("value");
@@ -377,6 +381,12 @@ LogicalResult Lowering::lowerOp(Operation *op, rt::Block &out) {
       if (failed(lowerBlock(op->getRegion(i).front(), instr.regions.back())))
         return failure();
     }
+  } else if (op->is(OpId::XnnPartition) && !registry.lookup(backend, instr.opName)) {
+    // Backends without XNNPACK run the partition's ops one by one.
+    instr.kind = rt::Instr::Kind::Region;
+    instr.regions.emplace_back();
+    if (failed(lowerBlock(op->getRegion(0).front(), instr.regions.back())))
+      return failure();
   } else if (op->is(OpId::Call)) {
     llvm::StringRef callee = op->getAttr("callee").getString();
     auto it = functionIndex.find(callee);
@@ -400,6 +410,12 @@ LogicalResult Lowering::lowerOp(Operation *op, rt::Block &out) {
       if (!v)
         return failure();
       instr.attrs.emplace_back(a.name.str(), std::move(*v));
+    }
+    // A kernel with a region (xnn.partition) runs its body itself.
+    for (unsigned i = 0; i < op->getNumRegions(); ++i) {
+      instr.regions.emplace_back();
+      if (failed(lowerBlock(op->getRegion(i).front(), instr.regions.back())))
+        return failure();
     }
     // The class of a new object is only in its result type.
     if (op->is(OpId::PrimCreateObject))

@@ -1,6 +1,7 @@
 //===- XnnpackKernels.cpp - The XNNPACK backend ---------------------------===//
 #include "backends/xnnpack/XnnpackKernels.h"
 #include "backends/reference/PackedParams.h"
+#include "backends/xnnpack/Model.h"
 #include "backends/reference/ReferenceKernels.h"
 
 #include <pthreadpool.h>
@@ -12,39 +13,19 @@
 #include <vector>
 
 using namespace irc::rt;
+using irc::rt::xnnpack::check;
 using ref::Flavor;
 using ref::Kind;
 using ref::Packed;
 
 namespace {
 
-size_t numThreads = 0;
-
-/// XNNPACK, initialized once, and the process's thread pool.
-pthreadpool_t threadPool() {
-  static pthreadpool_t pool = [] {
-    if (xnn_initialize(nullptr) != xnn_status_success)
-      throw Error("XNNPACK cannot be initialized on this CPU");
-    return pthreadpool_create(numThreads);
-  }();
-  return pool;
+/// The thread pool of the prepared plan running `ctx`; null (the calling
+/// thread) when the plan was not prepared.
+pthreadpool_t poolOf(KernelContext &ctx) {
+  const std::shared_ptr<void> &state = ctx.instruction().state;
+  return state ? static_cast<xnnpack::Model *>(state.get())->pool : nullptr;
 }
-
-void check(xnn_status status, const char *what) {
-  if (status != xnn_status_success)
-    throw Error(std::string("XNNPACK ") + what + " failed (status " +
-                std::to_string(int(status)) + ")");
-}
-
-/// An XNNPACK operator with its weights packed, kept with the parameters.
-struct PackedOp {
-  xnn_operator_t op = nullptr;
-  Packed params;
-  ~PackedOp() {
-    if (op)
-      xnn_delete_operator(op);
-  }
-};
 
 float lowerBound(const Packed &p) {
   return float(ref::boundOf(p.outputMin, -INFINITY));
@@ -69,24 +50,41 @@ std::vector<float> reorder(const Tensor &w, Index index) {
   return out;
 }
 
-const float *biasData(const Packed &p, Tensor &keep) {
-  if (!p.bias.defined())
-    return nullptr;
-  keep = p.bias.contiguous();
-  return keep.data<float>();
-}
+/// An operator with its parameters, kept with the packed-parameter object.
+struct PackedOp {
+  std::shared_ptr<xnnpack::Operator> op;
+  Packed params;
+};
 
 /// Makes the operator for `params` on first use and keeps it there.
 PackedOp &prepare(const Value &params, Kind kind) {
-  threadPool();
   if (params.isObject() && params.toObject().backendCache)
     return *std::static_pointer_cast<PackedOp>(params.toObject().backendCache);
-  Packed p = ref::unpackParams(params, kind, Flavor::Xnn);
-  Object &obj = params.toObject();
   auto op = std::make_shared<PackedOp>();
-  op->params = p;
+  op->params = ref::unpackParams(params, kind, Flavor::Xnn);
+  op->op = xnnpack::createPackedOperator(op->params, kind);
+  params.toObject().backendCache = op;
+  return *op;
+}
+
+} // namespace
+
+void xnnpack::initialize() {
+  static const bool ok = xnn_initialize(nullptr) == xnn_status_success;
+  if (!ok)
+    throw Error("XNNPACK cannot be initialized on this CPU");
+}
+
+std::shared_ptr<xnnpack::Operator>
+xnnpack::createPackedOperator(const Packed &p, Kind kind) {
+  initialize();
+  auto op = std::make_shared<Operator>();
   Tensor bias;
-  const float *b = biasData(p, bias);
+  const float *b = nullptr;
+  if (p.bias.defined()) {
+    bias = p.bias.contiguous();
+    b = bias.data<float>();
+  }
   const Tensor &w = p.weight;
   if (kind == Kind::Linear) {
     Tensor wc = w.contiguous();
@@ -130,9 +128,10 @@ PackedOp &prepare(const Value &params, Kind kind) {
               upperBound(p), 0, &op->op),
           "deconvolution creation");
   }
-  obj.backendCache = op;
-  return *op;
+  return op;
 }
+
+namespace {
 
 Tensor checkedFloatInput(KernelContext &ctx, const char *op) {
   const Tensor &x = ctx.tensor(0);
@@ -154,11 +153,11 @@ void linearRun(KernelContext &ctx) {
   outShape.back() = N;
   Tensor y = Tensor::zeros(DType::F32, outShape);
   Tensor xc = x.contiguous();
-  check(xnn_setup_fully_connected_nc_f32(op.op, size_t(xc.numel() / K),
+  check(xnn_setup_fully_connected_nc_f32(op.op->op, size_t(xc.numel() / K),
                                          xc.data<float>(),
-                                         y.mutableData<float>(), threadPool()),
+                                         y.mutableData<float>(), poolOf(ctx)),
         "fully connected setup");
-  check(xnn_run_operator(op.op, threadPool()), "fully connected");
+  check(xnn_run_operator(op.op->op, poolOf(ctx)), "fully connected");
   ctx.setResult(0, y);
 }
 
@@ -183,16 +182,16 @@ template <Kind K> void convRun(KernelContext &ctx) {
         in[size_t((n * H * W + i) * C + c)] = xp[(n * C + c) * H * W + i];
   if (transposed)
     check(xnn_setup_deconvolution2d_nhwc_f32(
-              op.op, size_t(N), size_t(H), size_t(W),
+              op.op->op, size_t(N), size_t(H), size_t(W),
               uint32_t(p.outputPadding[0]), uint32_t(p.outputPadding[1]),
-              in.data(), out.data(), threadPool()),
+              in.data(), out.data(), poolOf(ctx)),
           "deconvolution setup");
   else
-    check(xnn_setup_convolution2d_nhwc_f32(op.op, size_t(N), size_t(H),
+    check(xnn_setup_convolution2d_nhwc_f32(op.op->op, size_t(N), size_t(H),
                                            size_t(W), in.data(), out.data(),
-                                           threadPool()),
+                                           poolOf(ctx)),
           "convolution setup");
-  check(xnn_run_operator(op.op, threadPool()), name.c_str());
+  check(xnn_run_operator(op.op->op, poolOf(ctx)), name.c_str());
   // NHWC -> NCHW.
   Tensor y = Tensor::zeros(DType::F32, {N, Cout, OH, OW});
   float *yp = y.mutableData<float>();
@@ -220,6 +219,5 @@ void xnnpack::registerKernels(KernelRegistry &registry) {
   for (const std::string &op : reference.ops(ref::Backend))
     registry.add(Backend, op, reference.lookup(ref::Backend, op));
   registry.add(Backend, Kernels);
+  registerPartitionKernel(registry);
 }
-
-void xnnpack::setNumThreads(size_t threads) { numThreads = threads; }

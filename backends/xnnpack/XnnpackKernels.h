@@ -1,11 +1,13 @@
 //===- XnnpackKernels.h - The XNNPACK backend -------------------*- C++ -*-===//
 //
-// Runs the `xnn.*` ops of `--optimize-for-mobile=cpu` with XNNPACK (the
-// February 2022 operator API of Debian's libxnnpack-dev) and every other op
-// with the reference kernels. The packed parameters of a conv or linear
-// become an XNNPACK operator on first use, which packs the weights once and
-// is kept with the parameters (rt::Object::backendCache) for every later
-// run. Tensors are NCHW between ops: each run converts to NHWC and back.
+// Runs what `--optimize-for-mobile=cpu` and `xnnpack-partition` make with
+// XNNPACK (the February 2022 operator API of Debian's libxnnpack-dev):
+//  - `xnn.partition`: a run of ops compiled by preparePlan into XNNPACK
+//    operators on NHWC data in one planned arena (Partition.cpp);
+//  - `xnn.*_run` outside partitions: an XNNPACK operator made on first use
+//    and kept with the packed parameters (rt::Object::backendCache), with
+//    NCHW/NHWC conversion around each run;
+//  - everything else: the reference kernels.
 // Run side: links runtime/, the reference backend and XNNPACK only.
 //
 //===----------------------------------------------------------------------===//
@@ -14,8 +16,11 @@
 #define IRC_BACKENDS_XNNPACK_XNNPACKKERNELS_H
 
 #include "runtime/Kernel.h"
+#include "runtime/Plan.h"
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 namespace irc::rt::xnnpack {
 
@@ -26,9 +31,25 @@ inline constexpr const char *Backend = "xnnpack";
 /// of the xnn.* run ops over them.
 void registerKernels(KernelRegistry &registry);
 
-/// The threads XNNPACK runs on (0: one per core). The process has one
-/// pthreadpool, made on first use; call this before running.
-void setNumThreads(size_t threads);
+/// What preparePlan made.
+struct PlanSummary {
+  size_t partitions = 0;
+  /// XNNPACK operators run by the partitions, and the packed ones among
+  /// them (one per distinct set of packed parameters).
+  size_t operators = 0, packedOperators = 0;
+  /// The activation arena, and what the partitions' values would take
+  /// without sharing memory.
+  size_t arenaBytes = 0, activationBytes = 0;
+};
+
+/// Prepares a lowered plan to run: one thread pool for the model with
+/// `threads` threads (0: one per core), every `xnn.partition` compiled
+/// (weights packed, memory planned, operators set up). Call once, before
+/// running; throws Error naming the op that cannot be compiled.
+PlanSummary preparePlan(Plan &plan, size_t threads);
+
+/// The ops an `xnn.partition` may hold, sorted.
+std::vector<std::string> partitionOps();
 
 } // namespace irc::rt::xnnpack
 

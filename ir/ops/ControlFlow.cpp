@@ -102,7 +102,29 @@ LogicalResult irc::verifyLoop(Operation *op) {
 
 LogicalResult irc::verifyYield(Operation *op) {
   Operation *parent = op->getParentOp();
-  if (!parent || (!parent->is(OpId::PrimIf) && !parent->is(OpId::PrimLoop)))
-    return op->emitOpError() << "must be inside 'prim.if' or 'prim.loop'";
+  if (!parent || (!parent->is(OpId::PrimIf) && !parent->is(OpId::PrimLoop) &&
+                  !parent->is(OpId::XnnPartition)))
+    return op->emitOpError()
+           << "must be inside 'prim.if', 'prim.loop' or 'xnn.partition'";
   return success();
+}
+
+LogicalResult irc::verifyPartition(Operation *op) {
+  if (failed(verifyBody(op, op->getRegion(0), "body")))
+    return failure();
+  Block &body = op->getRegion(0).front();
+  if (body.getNumArguments() != op->getNumOperands())
+    return op->emitOpError()
+           << "body takes " << body.getNumArguments() << " arguments, expected "
+           << op->getNumOperands() << " (one per operand)";
+  for (unsigned i = 0; i < op->getNumOperands(); ++i)
+    if (!isRefinementOf(op->getOperand(i)->getType(),
+                        body.getArgument(i)->getType()))
+      return op->emitOpError()
+             << "operand #" << i << " has type " << op->getOperand(i)->getType()
+             << " but the body's argument is " << body.getArgument(i)->getType();
+  llvm::SmallVector<Type, 4> results;
+  for (Value *r : op->getResults())
+    results.push_back(r->getType());
+  return verifyYieldTypes(op, body, "body", results);
 }

@@ -19,6 +19,7 @@ LogicalResult foldConstant(Operation *op, llvm::ArrayRef<Attribute> operands,
 LogicalResult verifyIf(Operation *op);
 LogicalResult verifyLoop(Operation *op);
 LogicalResult verifyYield(Operation *op);
+LogicalResult verifyPartition(Operation *op);
 
 // Containers.cpp (lists, tuples, dicts, objects)
 LogicalResult verifyListUnpack(Operation *op);

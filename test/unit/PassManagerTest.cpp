@@ -34,7 +34,7 @@ TEST(PassManager, RegisteredPasses) {
              "fold-linear-bn", "fold-prepack", "freeze", "fuse-add-relu",
              "fuse-clamp", "hoist-packed-params", "infer-shapes", "inline",
              "insert-prepack", "remove-dropout", "unpack-prepacked",
-             "unroll-constant-loops", "vulkan-automatic-gpu-transfer"}));
+             "unroll-constant-loops", "vulkan-automatic-gpu-transfer", "xnnpack-partition"}));
   EXPECT_EQ(lookupPass("cse"), &getRegisteredPasses()[2]);
   EXPECT_EQ(lookupPass("cse2"), nullptr);
 }

@@ -23,6 +23,7 @@
 #include "passes/InferShapes.h"
 #include "passes/MobilePipeline.h"
 #include "passes/PassManager.h"
+#include "passes/XnnpackPartition.h"
 #include "runtime/Npy.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -35,6 +36,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 
 using namespace irc;
 namespace cl = llvm::cl;
@@ -94,6 +96,20 @@ cl::list<std::string> mobileBlocklist(
     "mobile-blocklist",
     cl::desc("Steps of --optimize-for-mobile to skip (see irc-opt --help)"),
     cl::CommaSeparated, cl::value_desc("step"), cl::cat(category));
+cl::opt<bool> printMemory(
+    "print-memory",
+    cl::desc("Print the XNNPACK partitions' planned activation memory "
+             "against the sum of their activations"),
+    cl::cat(category));
+cl::opt<bool> printPlacement(
+    "print-placement",
+    cl::desc("List where each op runs (an XNNPACK partition or the "
+             "reference kernels) and why an op was not lowered"),
+    cl::cat(category));
+cl::opt<bool> printIR(
+    "print-ir",
+    cl::desc("Print the IR that is lowered (after all passes) to stderr"),
+    cl::cat(category));
 cl::opt<bool> noOptimize(
     "no-optimize",
     cl::desc("Skip the optimization pipeline and shape inference (an "
@@ -353,6 +369,48 @@ void printSummary(size_t i, const rt::Value &v) {
   llvm::outs() << (c.numel() > int64_t(first.size()) ? ", ...]\n" : "]\n");
 }
 
+/// One line per op that computes (constants and partition boundaries
+/// aside): `LOCATION: OP: xnnpack partition N` or `LOCATION: OP: reference
+/// (REASON)`.
+void printOpPlacement(Operation *module, bool xnnpack) {
+  unsigned partitions = 0;
+  std::function<void(Block &, int)> walk = [&](Block &block, int partition) {
+    for (Operation &op : block) {
+      if (op.is(OpId::Constant) || op.hasTrait(Terminator))
+        continue;
+      if (op.is(OpId::XnnPartition)) {
+        walk(op.getRegion(0).front(), int(++partitions));
+        continue;
+      }
+      if (partition == 0 && op.is(OpId::PrimListConstruct) &&
+          llvm::all_of(op.getOperands(), [](Value *v) {
+            return getConstantValue(v) != Attribute();
+          }))
+        continue;
+      std::string loc;
+      llvm::raw_string_ostream os(loc);
+      op.getLoc().printPrefix(os);
+      llvm::outs() << os.str() << (os.str().empty() ? "" : ": ")
+                   << op.getName() << ": ";
+      if (partition)
+        llvm::outs() << "xnnpack partition " << partition << '\n';
+      else if (!xnnpack)
+        llvm::outs() << "reference\n";
+      else
+        llvm::outs() << "reference ("
+                     << (op.getNumRegions() ? "control flow; its regions "
+                                              "are placed on their own"
+                                            : whyNotXnnpack(&op))
+                     << ")\n";
+      for (unsigned i = 0; i < op.getNumRegions(); ++i)
+        for (Block &b : op.getRegion(i))
+          walk(b, 0);
+    }
+  };
+  for (FuncOp f : getFunctions(module))
+    walk(f.getEntryBlock(), 0);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -454,9 +512,16 @@ int main(int argc, char **argv) {
     fail("--mobile-blocklist needs --optimize-for-mobile");
   }
 
+  // The xnnpack backend runs what XNNPACK can in NHWC partitions.
+  if (xnnpack && !noOptimize && !runPipeline("xnnpack-partition"))
+    return 1;
+  if (printPlacement)
+    printOpPlacement(module->getOperation(), xnnpack);
+  if (printIR)
+    module->getOperation()->print(llvm::errs());
+
   rt::KernelRegistry registry;
   if (xnnpack) {
-    rt::xnnpack::setNumThreads(threads);
     rt::xnnpack::registerKernels(registry);
   } else {
     rt::ref::registerKernels(registry);
@@ -464,6 +529,28 @@ int main(int argc, char **argv) {
   rt::Plan plan;
   if (failed(lowerToPlan(module->getOperation(), registry, backendName, plan)))
     return 1;
+  if (xnnpack) {
+    try {
+      rt::xnnpack::PlanSummary summary = rt::xnnpack::preparePlan(plan, threads);
+      if (printMemory)
+        llvm::outs() << "memory: " << summary.partitions << " XNNPACK partition"
+                     << (summary.partitions == 1 ? "" : "s") << ", "
+                     << summary.operators << " operators ("
+                     << summary.packedOperators << " with packed weights); "
+                     << "activations " << summary.activationBytes
+                     << " bytes, planned arena " << summary.arenaBytes
+                     << " bytes"
+                     << llvm::format(" (%.1fx reuse)\n",
+                                     summary.arenaBytes
+                                         ? double(summary.activationBytes) /
+                                               double(summary.arenaBytes)
+                                         : 1.0);
+    } catch (const rt::Error &e) {
+      fail(e.what());
+    }
+  } else if (printMemory) {
+    fail("--print-memory needs --backend=xnnpack");
+  }
   const rt::Function &fn = plan.functions[plan.findFunction(functionName)];
 
   // Run.

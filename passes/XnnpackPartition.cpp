@@ -1,0 +1,544 @@
+//===- XnnpackPartition.cpp - xnnpack-partition ---------------------------===//
+//
+// Matches: runs of consecutive ops of a block that XNNPACK can execute on
+// float32 tensors of static shape (whyNotXnnpack says which and why not):
+// the xnn.*_run ops with folded parameters; add/sub/mul/div (Tensor and
+// Scalar, in-place forms, _add_relu); relu, relu6, hardtanh, clamp,
+// clamp_min/max, hardswish, hardsigmoid, sigmoid, tanh, leaky_relu;
+// max_pool2d, avg_pool2d, adaptive_avg_pool2d to 1x1 and mean over H and W;
+// softmax over the last dim; constant pad; view/reshape/flatten/contiguous
+// that keep the memory order; cat; chunk/split with their prim.list_unpack.
+// Constants (and lists of them) in between do not break a run.
+// Produces: one `xnn.partition` per run with at least one op that computes,
+// holding the run's ops and copies of the constants they use; values made
+// inside and used outside become its results. An in-place op joins only when
+// the tensor it writes is made earlier in the run by an op that is not a
+// view, and nothing else reads it.
+//
+//===----------------------------------------------------------------------===//
+#include "ir/Builder.h"
+#include "ir/Module.h"
+#include "ir/Region.h"
+#include "passes/Pass.h"
+#include "passes/XnnpackPartition.h"
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace irc;
+
+namespace {
+
+/// A float32 tensor of static shape with at least one element (XNNPACK
+/// rejects empty ones).
+bool isF32Static(Type t) {
+  if (!t || !t.isTensor() || !t.hasStaticShape() || t.getDType() != DType::F32)
+    return false;
+  return llvm::all_of(t.getShape(), [](int64_t d) { return d > 0; });
+}
+
+/// Ops that only name constants: copied into every partition that uses
+/// them, never a reason to end one.
+bool isFree(Operation *op) {
+  if (op->is(OpId::Constant))
+    return true;
+  if (!op->is(OpId::PrimListConstruct))
+    return false;
+  return llvm::all_of(op->getOperands(), [](Value *v) {
+    Operation *d = v->getDefiningOp();
+    return d && d->is(OpId::Constant);
+  });
+}
+
+bool isConstant(Value *v) {
+  Operation *d = v->getDefiningOp();
+  return d && isFree(d);
+}
+
+bool isReshape(Operation *op) {
+  return llvm::StringSwitch<bool>(op->getName())
+      .Cases("aten.view", "aten.reshape", "aten.flatten.using_ints",
+             "aten.contiguous", true)
+      .Default(false);
+}
+
+/// True when the op writes its first operand (aten.relu_, aten.add_.Tensor).
+bool isInPlace(Operation *op) { return op->hasTrait(InPlace); }
+
+std::optional<double> constantDouble(Value *v) {
+  Attribute a = getConstantValue(v);
+  if (a && a.is(Attribute::Kind::Float))
+    return a.getFloat();
+  if (a && a.is(Attribute::Kind::Int))
+    return double(a.getInt());
+  return std::nullopt;
+}
+
+bool isNoneConstant(Value *v) {
+  Attribute a = getConstantValue(v);
+  return a && a.is(Attribute::Kind::None);
+}
+
+/// Memory order of 4-d values is NHWC inside a partition; a shape is in the
+/// same order either way when it has one channel or one pixel.
+bool plainOrder(llvm::ArrayRef<int64_t> s) {
+  return s.size() != 4 || s[1] == 1 || s[2] * s[3] == 1;
+}
+
+std::string binaryReason(Operation *op) {
+  llvm::StringRef name = op->getName();
+  Type result = op->getResult(0)->getType();
+  bool addOrSub = name.startswith("aten.add") || name.startswith("aten.sub") ||
+                  name.startswith("aten._add_relu");
+  if (addOrSub && op->getNumOperands() > 2) {
+    std::optional<double> alpha = constantDouble(op->getOperand(2));
+    if (!alpha || *alpha != 1.0)
+      return "alpha is not the constant 1";
+  }
+  if (result.getShape().size() > 6)
+    return "more than 6 dims";
+  for (unsigned i = 0; i < 2; ++i) {
+    Value *v = op->getOperand(i);
+    if (!v->getType().isTensor()) {
+      if (i == 1 && constantDouble(v))
+        continue;
+      return "operand is not a tensor or a constant number";
+    }
+    if (!isF32Static(v->getType()))
+      return "operand is not a non-empty float32 tensor of static shape";
+    llvm::ArrayRef<int64_t> s = v->getType().getShape();
+    if (result.getShape().size() != 4 || s.size() == 4 || isConstant(v))
+      continue;
+    llvm::SmallVector<int64_t, 4> aligned(4 - s.size(), 1);
+    aligned.append(s.begin(), s.end());
+    if (aligned[1] != 1 && aligned[2] * aligned[3] != 1)
+      return "a lower-rank operand broadcasts over both channels and pixels";
+  }
+  return "";
+}
+
+std::string unaryReason(Operation *op) {
+  llvm::StringRef name = op->getName();
+  for (unsigned i = 1; i < op->getNumOperands(); ++i)
+    if (!isNoneConstant(op->getOperand(i)) &&
+        !constantDouble(op->getOperand(i)))
+      return "its bounds or slope are not constant numbers";
+  if (name.startswith("aten.clamp") || name.startswith("aten.hardtanh")) {
+    double lo = -INFINITY, hi = INFINITY;
+    bool isMax = name.startswith("aten.clamp_max");
+    if (name.startswith("aten.hardtanh"))
+      lo = -1, hi = 1;
+    if (op->getNumOperands() > 1 && constantDouble(op->getOperand(1)))
+      (isMax ? hi : lo) = *constantDouble(op->getOperand(1));
+    if (op->getNumOperands() > 2 && constantDouble(op->getOperand(2)))
+      hi = *constantDouble(op->getOperand(2));
+    if (!(lo < hi))
+      return "an empty clamp range";
+  }
+  return "";
+}
+
+std::string poolReason(Operation *op) {
+  llvm::SmallVector<int64_t, 2> k, s, p, d;
+  Type in = op->getOperand(0)->getType(), out = op->getResult(0)->getType();
+  if (in.getShape().size() != 4)
+    return "input is not 4-d (batched NCHW)";
+  if (!matchConstantIntList(op->getOperand(1), k) ||
+      !matchConstantIntList(op->getOperand(2), s) ||
+      !matchConstantIntList(op->getOperand(3), p) || k.size() != 2 ||
+      (s.size() != 2 && !s.empty()) || p.size() != 2)
+    return "kernel, stride or padding are not constant pairs";
+  if (k[0] * k[1] == 1)
+    return "a 1x1 window (XNNPACK rejects it)";
+  if (op->getName() == "aten.max_pool2d") {
+    if (!matchConstantIntList(op->getOperand(4), d) || d.size() != 2)
+      return "dilation is not a constant pair";
+    return "";
+  }
+  // avg_pool2d(x, kernel, stride, padding, ceil_mode, count_include_pad,
+  // divisor_override)
+  if (s.empty())
+    s = k;
+  if (!isNoneConstant(op->getOperand(6)))
+    return "a divisor_override";
+  Attribute include = getConstantValue(op->getOperand(5));
+  if ((p[0] || p[1]) && (!include || !include.is(Attribute::Kind::Bool) ||
+                         include.getBool()))
+    return "padding counted in the average (XNNPACK excludes it)";
+  for (int i = 0; i < 2; ++i)
+    if (out.getShape()[2 + i] !=
+        (in.getShape()[2 + i] + 2 * p[i] - k[i]) / s[i] + 1)
+      return "a ceil_mode window";
+  return "";
+}
+
+/// Why XNNPACK cannot run `op` in a partition, or "" when it can. Lists and
+/// chunks are judged with their users.
+std::string reason(Operation *op) {
+  llvm::StringRef name = op->getName();
+  if (op->getNumRegions())
+    return "control flow";
+  for (Value *r : op->getResults())
+    if (r->getType().isTensor() && !isF32Static(r->getType()))
+      return "result is not a non-empty float32 tensor of static shape";
+  auto tensorInput = [&]() -> std::string {
+    if (!op->getNumOperands() || !isF32Static(op->getOperand(0)->getType()))
+      return "input is not a non-empty float32 tensor of static shape";
+    for (unsigned i = 1; i < op->getNumOperands(); ++i)
+      if (!op->getOperand(i)->getType().isTensor() &&
+          !isConstant(op->getOperand(i)))
+        return "operand #" + std::to_string(i) + " is not a constant";
+    return "";
+  };
+  if (name == "xnn.conv2d_run" || name == "xnn.conv_transpose2d_run" ||
+      name == "xnn.linear_run") {
+    if (std::string r = tensorInput(); !r.empty())
+      return r;
+    Attribute params = op->getOperand(1)->getDefiningOp()->getAttr("value");
+    if (!params || (!params.is(Attribute::Kind::Object) &&
+                    !params.is(Attribute::Kind::SymbolRef)))
+      return "packed parameters are not folded (run fold-prepack)";
+    size_t rank = op->getOperand(0)->getType().getShape().size();
+    if (name == "xnn.linear_run" && (rank == 4 || rank == 0))
+      return "linear over the last dim of a 4-d tensor (W, not channels)";
+    if (name != "xnn.linear_run" && rank != 4)
+      return "input is not 4-d (batched NCHW)";
+    return "";
+  }
+  bool binary =
+      llvm::StringSwitch<bool>(name)
+          .Cases("aten.add.Tensor", "aten.add_.Tensor", "aten.add.Scalar",
+                 "aten.sub.Tensor", "aten.sub_.Tensor", "aten.sub.Scalar", true)
+          .Cases("aten.mul.Tensor", "aten.mul_.Tensor", "aten.mul.Scalar",
+                 "aten.div.Tensor", "aten.div_.Tensor", "aten.div.Scalar", true)
+          .Cases("aten._add_relu.Tensor", "aten._add_relu_.Tensor", true)
+          .Default(false);
+  if (binary)
+    return binaryReason(op);
+  bool unary =
+      llvm::StringSwitch<bool>(name)
+          .Cases("aten.relu", "aten.relu_", "aten.relu6", "aten.relu6_", true)
+          .Cases("aten.hardtanh", "aten.hardtanh_", "aten.clamp",
+                 "aten.clamp_", true)
+          .Cases("aten.clamp_min", "aten.clamp_min_", "aten.clamp_max",
+                 "aten.clamp_max_", true)
+          .Cases("aten.hardswish", "aten.hardswish_", "aten.sigmoid",
+                 "aten.sigmoid_", true)
+          .Cases("aten.leaky_relu", "aten.leaky_relu_", "aten.tanh",
+                 "aten.tanh_", true)
+          .Cases("aten.hardsigmoid", "aten.hardsigmoid_", true)
+          .Default(false);
+  if (unary) {
+    if (std::string r = tensorInput(); !r.empty())
+      return r;
+    return unaryReason(op);
+  }
+  if (std::string r = tensorInput(); !r.empty() && name != "aten.cat" &&
+                                     name != "prim.list_unpack")
+    return r;
+  if (name == "aten.max_pool2d" || name == "aten.avg_pool2d")
+    return poolReason(op);
+  Type in = op->getNumOperands() ? op->getOperand(0)->getType() : Type();
+  Type out = op->getNumResults() ? op->getResult(0)->getType() : Type();
+  if (name == "aten.adaptive_avg_pool2d") {
+    llvm::SmallVector<int64_t, 2> size;
+    if (in.getShape().size() != 4 ||
+        !matchConstantIntList(op->getOperand(1), size) || size.size() != 2 ||
+        size[0] != 1 || size[1] != 1)
+      return "not a 4-d input pooled to 1x1";
+    return "";
+  }
+  if (name == "aten.mean.dim") {
+    llvm::SmallVector<int64_t, 2> dims;
+    if (in.getShape().size() != 4 ||
+        !matchConstantIntList(op->getOperand(1), dims) || dims.size() != 2)
+      return "not a mean over H and W of a 4-d input";
+    for (int64_t &d : dims)
+      d = d < 0 ? d + 4 : d;
+    llvm::sort(dims);
+    if (dims[0] != 2 || dims[1] != 3 || !isNoneConstant(op->getOperand(3)))
+      return "not a mean over H and W of a 4-d input";
+    return "";
+  }
+  if (name == "aten.softmax.int") {
+    int64_t dim = 0, rank = int64_t(in.getShape().size());
+    if (rank == 4 || rank == 0 || !matchConstantInt(op->getOperand(1), dim) ||
+        (dim != -1 && dim != rank - 1) || !isNoneConstant(op->getOperand(2)))
+      return "not a softmax over the last dim of a tensor that is not 4-d";
+    return "";
+  }
+  if (name == "aten.pad") {
+    llvm::SmallVector<int64_t, 8> pads;
+    Attribute mode = getConstantValue(op->getOperand(2));
+    if (!mode || !mode.is(Attribute::Kind::String) ||
+        mode.getString() != "constant")
+      return "a padding mode other than constant";
+    if (!matchConstantIntList(op->getOperand(1), pads) ||
+        llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+      return "negative padding";
+    return "";
+  }
+  if (isReshape(op)) {
+    if (in.getShape() != out.getShape() &&
+        (!plainOrder(in.getShape()) || !plainOrder(out.getShape())))
+      return "a reshape that moves data between NHWC and NCHW order";
+    return "";
+  }
+  if (name == "aten.cat") {
+    Operation *list = op->getOperand(0)->getDefiningOp();
+    if (!list || !list->is(OpId::PrimListConstruct) ||
+        !op->getOperand(0)->hasOneUse() || !isConstant(op->getOperand(1)))
+      return "its list is not built next to it";
+    for (Value *v : list->getOperands())
+      if (!isF32Static(v->getType()))
+        return "an input is not a non-empty float32 tensor of static shape";
+    return "";
+  }
+  if (name == "aten.chunk" || name == "aten.split.Tensor") {
+    Value *list = op->getResult(0);
+    if (!list->hasOneUse() ||
+        !(*list->getUsers().begin())->is(OpId::PrimListUnpack))
+      return "its parts are not taken apart by prim.list_unpack";
+    return "";
+  }
+  if (name == "prim.list_unpack") {
+    Operation *def = op->getOperand(0)->getDefiningOp();
+    if (!def || (def->getName() != "aten.chunk" &&
+                 def->getName() != "aten.split.Tensor"))
+      return "not the parts of a chunk or split";
+    return reason(def);
+  }
+  return "XNNPACK has no lowering for this op";
+}
+
+/// Which tensors share memory, as far as partitions care: a partition's
+/// reshapes and chunks copy, and its in-place ops write a new buffer, which
+/// is only right when no alias of the value is written or read elsewhere.
+/// Values are grouped by the schemas' alias annotations (`Tensor(a) self ->
+/// Tensor(a)`) and through lists and tuples; a group is written when an op
+/// writes one of its values (`Tensor(a!)`).
+class Aliases {
+public:
+  explicit Aliases(Operation *func) {
+    func->walk([&](Operation *op) {
+      const OpInfo *info = op->getInfo();
+      bool container = op->is(OpId::PrimListConstruct) ||
+                       op->is(OpId::PrimListUnpack) ||
+                       op->is(OpId::PrimTupleConstruct) ||
+                       op->is(OpId::PrimTupleUnpack);
+      if (container) {
+        for (Value *r : op->getResults())
+          for (Value *v : op->getOperands())
+            classes.unionSets(r, v);
+        return;
+      }
+      if (!info)
+        return;
+      const Schema &schema = info->schema;
+      for (size_t i = 0; i < schema.params.size() && i < op->getNumOperands();
+           ++i) {
+        const SchemaType &t = schema.params[i].type;
+        if (t.isWritten())
+          written.push_back(op->getOperand(i));
+        for (size_t j = 0; j < schema.results.size() && j < op->getNumResults();
+             ++j)
+          if (!t.alias.empty() &&
+              letter(t.alias) == letter(aliasOf(schema.results[j])))
+            classes.unionSets(op->getResult(j), op->getOperand(i));
+      }
+    });
+    for (Value *v : written)
+      writtenLeaders.insert(classes.getOrInsertLeaderValue(v));
+  }
+
+  bool isWritten(Value *v) {
+    return writtenLeaders.count(classes.getOrInsertLeaderValue(v));
+  }
+  /// The number of values that share memory with `v` (1: only itself).
+  size_t size(Value *v) {
+    auto it = classes.findValue(classes.getOrInsertLeaderValue(v));
+    return std::distance(classes.member_begin(it), classes.member_end());
+  }
+
+private:
+  /// The annotation of `t` or of its elements (`Tensor(a)[]`).
+  static llvm::StringRef aliasOf(const SchemaType &t) {
+    llvm::StringRef alias = t.alias;
+    t.forEachNested([&](const SchemaType &nested) {
+      if (alias.empty())
+        alias = nested.alias;
+    });
+    return alias;
+  }
+  static llvm::StringRef letter(llvm::StringRef alias) {
+    return alias.take_while([](char c) { return c != '!' && c != ' '; });
+  }
+  llvm::EquivalenceClasses<Value *> classes;
+  llvm::SmallVector<Value *, 8> written;
+  llvm::DenseSet<Value *> writtenLeaders;
+};
+
+/// Whether `op` computes (a partition of only reshapes is not worth it).
+bool computes(Operation *op) {
+  return !isReshape(op) && !op->is(OpId::PrimListConstruct) &&
+         !op->is(OpId::PrimListUnpack) && op->getName() != "aten.chunk" &&
+         op->getName() != "aten.split.Tensor";
+}
+
+class XnnpackPartitionPass : public Pass {
+public:
+  llvm::StringRef getArgument() const override { return "xnnpack-partition"; }
+
+  LogicalResult run(Operation *module) override {
+    for (Operation &func : module->getRegion(0).front()) {
+      if (!func.is(OpId::Func))
+        continue;
+      Aliases a(&func);
+      aliases = &a;
+      partitionBlock(func.getRegion(0).front());
+    }
+    return success();
+  }
+
+private:
+  void partitionBlock(Block &block) {
+    llvm::SmallVector<Operation *, 32> run;
+    llvm::SmallPtrSet<Operation *, 32> inRun;
+    auto flush = [&] {
+      if (llvm::any_of(run, computes))
+        makePartition(run);
+      run.clear();
+      inRun.clear();
+    };
+    for (Operation &op : llvm::make_early_inc_range(block)) {
+      for (unsigned i = 0; i < op.getNumRegions(); ++i)
+        for (Block &nested : op.getRegion(i))
+          partitionBlock(nested);
+      if (isFree(&op) || op.hasTrait(Terminator))
+        continue;
+      if (!joins(&op, inRun)) {
+        flush();
+        if (!joins(&op, inRun))
+          continue; // the op may begin the next run
+      }
+      run.push_back(&op);
+      inRun.insert(&op);
+    }
+    flush();
+  }
+
+  bool joins(Operation *op, const llvm::SmallPtrSetImpl<Operation *> &inRun) {
+    // A tensor list joins with the cat that reads it.
+    if (op->is(OpId::PrimListConstruct))
+      return op->getResult(0)->hasOneUse() &&
+             reason(*op->getResult(0)->getUsers().begin()).empty();
+    if (!reason(op).empty())
+      return false;
+    if (op->is(OpId::PrimListUnpack))
+      return inRun.count(op->getOperand(0)->getDefiningOp());
+    if (op->getName() == "aten.cat" &&
+        !inRun.count(op->getOperand(0)->getDefiningOp()))
+      return false;
+    // Views copy inside a partition: fine unless the memory is written.
+    if (isReshape(op) || op->is(OpId::PrimListUnpack) ||
+        op->getName() == "aten.chunk" || op->getName() == "aten.split.Tensor")
+      return !aliases->isWritten(op->getOperand(0));
+    if (isInPlace(op)) {
+      // The write goes to a new buffer: the old value must have no other
+      // reader and no alias (the in-place result is its only one).
+      Value *written = op->getOperand(0);
+      Operation *def = written->getDefiningOp();
+      return def && inRun.count(def) && written->hasOneUse() &&
+             aliases->size(written) == 2;
+    }
+    return true;
+  }
+
+  void makePartition(llvm::ArrayRef<Operation *> ops) {
+    Context &ctx = ops.front()->getContext();
+    llvm::SmallPtrSet<Operation *, 32> members(ops.begin(), ops.end());
+    llvm::SetVector<Value *> inputs, outputs;
+    llvm::SetVector<Operation *> freeOps;
+    std::function<void(Value *)> needFree = [&](Value *v) {
+      Operation *d = v->getDefiningOp();
+      for (Value *o : d->getOperands())
+        needFree(o);
+      freeOps.insert(d);
+    };
+    for (Operation *op : ops) {
+      for (Value *v : op->getOperands()) {
+        Operation *d = v->getDefiningOp();
+        if (d && members.count(d))
+          continue;
+        if (d && isFree(d))
+          needFree(v);
+        else
+          inputs.insert(v);
+      }
+      for (Value *r : op->getResults())
+        for (Operation *user : r->getUsers())
+          if (!members.count(user))
+            outputs.insert(r);
+    }
+    llvm::SmallVector<Type, 4> resultTypes;
+    for (Value *v : outputs)
+      resultTypes.push_back(v->getType());
+    Builder b(ctx);
+    b.setInsertionPoint(ops.front());
+    Operation *partition =
+        b.create(ops.front()->getLoc(), OpId::XnnPartition, resultTypes,
+                 llvm::SmallVector<Value *, 4>(inputs.begin(), inputs.end()));
+    Block &body = partition->getRegion(0).emplaceBlock();
+    IRMapping map;
+    for (Value *v : inputs)
+      map.map(v, body.addArgument(v->getType(), v->getNameHint()));
+    b.setInsertionPointToEnd(&body);
+    for (Operation *op : freeOps)
+      b.clone(*op, map);
+    for (Operation *op : ops) {
+      op->remove();
+      body.push_back(op);
+      for (OpOperand &operand : op->getOpOperands())
+        if (Value *mapped = map.lookupOrNull(operand.get()))
+          operand.set(mapped);
+    }
+    b.setInsertionPointToEnd(&body);
+    b.create(ops.back()->getLoc(), OpId::PrimYield, {},
+             llvm::SmallVector<Value *, 4>(outputs.begin(), outputs.end()));
+    for (unsigned i = 0; i < outputs.size(); ++i)
+      outputs[i]->replaceUsesWithIf(partition->getResult(i), [&](OpOperand &u) {
+        return u.getOwner() != nullptr &&
+               u.getOwner()->getParentOp() != partition;
+      });
+    // Constants now copied into the partition may have no other use.
+    for (Operation *op : llvm::reverse(freeOps))
+      if (op->use_empty())
+        op->erase();
+    ++numPartitions;
+    numOps += ops.size();
+  }
+
+  Aliases *aliases = nullptr;
+  Statistic numPartitions{*this, "num-partitions", "Partitions made"};
+  Statistic numOps{*this, "num-ops", "Ops moved into partitions"};
+};
+
+} // namespace
+
+std::string irc::whyNotXnnpack(Operation *op) {
+  if (isFree(op))
+    return "";
+  if (op->is(OpId::PrimListConstruct))
+    return op->getResult(0)->hasOneUse()
+               ? reason(*op->getResult(0)->getUsers().begin())
+               : "a list used more than once";
+  return reason(op);
+}
+
+std::unique_ptr<Pass> irc::createXnnpackPartitionPass() {
+  return std::make_unique<XnnpackPartitionPass>();
+}
