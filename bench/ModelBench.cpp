@@ -3,13 +3,15 @@
 // One forward of a fixture model (build/fixtures; another folder with
 // IRC_FIXTURES) on its saved input, timed in this process for:
 //   - irc on the xnnpack backend (import, freeze, shapes from the input,
-//     --optimize-for-mobile=cpu, lowering: all done once, outside the loop);
+//     --optimize-for-mobile=cpu, xnnpack-partition, lowering, preparePlan:
+//     all done once, outside the loop);
 //   - irc on the reference backend (the same compile without the mobile
 //     pipeline);
 //   - libtorch, stock archive and PyTorch-optimized archive
 //     (NAME.scripted.pt and NAME.scripted.optimized.pt), torch::jit::load'ed
 //     once, forward under torch::NoGradGuard.
-// Every side uses the same thread count (IRC_BENCH_THREADS, default 2).
+// Every side runs at the benchmark's thread count (/1 and /2). `fma_peak`
+// measures one core's float32 FMA throughput for the lower bounds.
 // Run with OMP_WAIT_POLICY=PASSIVE: spinning OpenMP workers slow libtorch's
 // XNNPACK path many times over on a loaded machine. Compare the medians as
 // ratios; docs/benchmarks.md has the command and results.
@@ -20,6 +22,7 @@
 #include "backends/xnnpack/XnnpackKernels.h"
 #include "benchmark/benchmark.h"
 #include "frontend/Importer.h"
+#include "ir/Packed.h"
 #include "passes/InferShapes.h"
 #include "passes/MobilePipeline.h"
 #include "passes/PassManager.h"
@@ -28,6 +31,8 @@
 #include "runtime/Tensor.h"
 #include "llvm/Support/SourceMgr.h"
 #include <ATen/Parallel.h>
+#include <immintrin.h>
+#include <chrono>
 #include <torch/script.h>
 
 using namespace irc;
@@ -38,10 +43,6 @@ std::string fixture(const std::string &file) {
   return std::string(dir ? dir : IRC_DEFAULT_FIXTURES) + "/" + file;
 }
 
-int threads() {
-  const char *n = getenv("IRC_BENCH_THREADS");
-  return n ? std::max(1, atoi(n)) : 2;
-}
 
 /// The saved float32 input of `model`.
 bool readInput(const std::string &model, rt::NpyArray &input,
@@ -60,7 +61,40 @@ struct Compiled {
   Context ctx;
   rt::KernelRegistry registry;
   rt::Plan plan;
+  /// Multiply-accumulates of its convolutions and linears.
+  double macs = 0;
 };
+
+/// The multiply-accumulates of the packed convs and linears in `root`: per
+/// output element, input channels per group times the kernel size.
+double countMacs(Operation *root) {
+  double macs = 0;
+  root->walk([&](Operation *op) {
+    bool conv = op->is(OpId::XnnConv2dRun) || op->is(OpId::XnnConvTranspose2dRun);
+    if (!conv && !op->is(OpId::XnnLinearRun))
+      return;
+    llvm::SmallVector<PackedField, 9> fields;
+    Type in = op->getOperand(0)->getType(), out = op->getResult(0)->getType();
+    if (!getPackedFields(op->getOperand(1), fields) || !in.hasStaticShape() ||
+        !out.hasStaticShape())
+      return;
+    llvm::ArrayRef<int64_t> w = fields[0].type.getShape();
+    double outElements = 1;
+    for (int64_t d : out.getShape())
+      outElements *= double(d);
+    if (!conv) {
+      macs += outElements * double(w[1]);
+    } else if (op->is(OpId::XnnConv2dRun)) {
+      macs += outElements * double(w[1] * w[2] * w[3]);
+    } else { // transposed: each input element meets out/groups x kernel
+      double inElements = 1;
+      for (int64_t d : in.getShape())
+        inElements *= double(d);
+      macs += inElements * double(w[1] * w[2] * w[3]);
+    }
+  });
+  return macs;
+}
 
 /// Compiles `model` for `backend` as irc-run does.
 bool compile(const std::string &model, const std::string &backend,
@@ -92,8 +126,9 @@ bool compile(const std::string &model, const std::string &backend,
     return false;
   if (backend == rt::xnnpack::Backend) {
     std::string mobile = buildMobilePipeline("cpu", {}, error);
-    if (mobile.empty() || !run(mobile))
+    if (mobile.empty() || !run(mobile + ",xnnpack-partition"))
       return false;
+    out.macs = countMacs(module->getOperation());
     rt::xnnpack::registerKernels(out.registry);
   } else {
     rt::ref::registerKernels(out.registry);
@@ -102,6 +137,14 @@ bool compile(const std::string &model, const std::string &backend,
       lowerToPlan(module->getOperation(), out.registry, backend, out.plan));
 }
 
+double msSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+/// Counters: `load_ms` (XNNPACK plan preparation: weight packing, memory
+/// planning, operator setup), `first_ms` (the first inference), `GMACs`.
 void BM_Irc(benchmark::State &state, std::string model, std::string backend) {
   std::string error;
   rt::NpyArray array;
@@ -117,15 +160,45 @@ void BM_Irc(benchmark::State &state, std::string model, std::string backend) {
     state.SkipWithError(("compile failed: " + error).c_str());
     return;
   }
-  const rt::Plan &plan = compiled->plan;
+  rt::Plan &plan = compiled->plan;
   const rt::Function &fn = plan.functions[plan.findFunction("forward")];
   try {
-    rt::run(plan, fn, {rt::Value(input)}); // warm-up: packs the weights
+    auto start = std::chrono::steady_clock::now();
+    if (backend == rt::xnnpack::Backend)
+      rt::xnnpack::preparePlan(plan, size_t(state.range(0)));
+    state.counters["load_ms"] = msSince(start);
+    start = std::chrono::steady_clock::now();
+    rt::run(plan, fn, {rt::Value(input)});
+    state.counters["first_ms"] = msSince(start);
     for (auto _ : state)
       benchmark::DoNotOptimize(rt::run(plan, fn, {rt::Value(input)}));
+    state.counters["GMACs"] = compiled->macs / 1e9;
   } catch (const rt::Error &e) {
     state.SkipWithError(e.what());
   }
+}
+
+/// This machine's float32 FMA peak on one core: ten independent chains of
+/// 8-wide AVX2 fused multiply-adds (two FMA units, five cycles of latency).
+/// Counter `GFLOPs` (2 per FMA lane). A model's lower bound is
+/// 2 * MACs / (threads * peak).
+__attribute__((target("avx2,fma"))) void BM_FmaPeak(benchmark::State &state) {
+  constexpr int Chains = 10;
+  constexpr int64_t Steps = 1 << 20;
+  __m256 acc[Chains];
+  for (int i = 0; i < Chains; ++i)
+    acc[i] = _mm256_set1_ps(float(i));
+  const __m256 a = _mm256_set1_ps(0.999f), b = _mm256_set1_ps(0.001f);
+  for (auto _ : state) {
+    for (int64_t k = 0; k < Steps; ++k)
+      for (int i = 0; i < Chains; ++i)
+        acc[i] = _mm256_fmadd_ps(acc[i], a, b);
+    for (int i = 0; i < Chains; ++i)
+      benchmark::DoNotOptimize(acc[i]);
+  }
+  state.counters["GFLOPs"] = benchmark::Counter(
+      double(Steps) * Chains * 8 * 2 * double(state.iterations()) / 1e9,
+      benchmark::Counter::kIsRate);
 }
 
 void BM_Libtorch(benchmark::State &state, std::string model,
@@ -136,7 +209,7 @@ void BM_Libtorch(benchmark::State &state, std::string model,
     state.SkipWithError(error.c_str());
     return;
   }
-  at::set_num_threads(threads());
+  at::set_num_threads(int(state.range(0)));
   torch::NoGradGuard noGrad;
   torch::jit::Module module =
       torch::jit::load(fixture(model + ".scripted" + variant + ".pt"));
@@ -151,13 +224,16 @@ void BM_Libtorch(benchmark::State &state, std::string model,
 }
 
 void registerAll() {
+  benchmark::RegisterBenchmark("fma_peak", BM_FmaPeak)->UseRealTime();
   for (const char *model : {"mobilenet_v2", "resnet18", "squeezenet1_1",
                             "shufflenet_v2_x1_0", "mobilenet_v3_small"}) {
     auto add = [&](const std::string &name, auto fn, std::string arg) {
       benchmark::RegisterBenchmark((name + "/" + model).c_str(), fn,
                                    std::string(model), arg)
           ->Unit(benchmark::kMillisecond)
-          ->UseRealTime();
+          ->UseRealTime()
+          ->Arg(1)
+          ->Arg(2);
     };
     add("irc_xnnpack", BM_Irc, rt::xnnpack::Backend);
     add("irc_ref", BM_Irc, rt::ref::Backend);
