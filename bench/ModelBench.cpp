@@ -31,8 +31,8 @@
 #include "runtime/Tensor.h"
 #include "llvm/Support/SourceMgr.h"
 #include <ATen/Parallel.h>
-#include <immintrin.h>
 #include <chrono>
+#include <immintrin.h>
 #include <torch/script.h>
 
 using namespace irc;
@@ -42,7 +42,6 @@ std::string fixture(const std::string &file) {
   const char *dir = getenv("IRC_FIXTURES");
   return std::string(dir ? dir : IRC_DEFAULT_FIXTURES) + "/" + file;
 }
-
 
 /// The saved float32 input of `model`.
 bool readInput(const std::string &model, rt::NpyArray &input,
@@ -70,7 +69,8 @@ struct Compiled {
 double countMacs(Operation *root) {
   double macs = 0;
   root->walk([&](Operation *op) {
-    bool conv = op->is(OpId::XnnConv2dRun) || op->is(OpId::XnnConvTranspose2dRun);
+    bool conv =
+        op->is(OpId::XnnConv2dRun) || op->is(OpId::XnnConvTranspose2dRun);
     if (!conv && !op->is(OpId::XnnLinearRun))
       return;
     llvm::SmallVector<PackedField, 9> fields;
@@ -215,8 +215,7 @@ void BM_Libtorch(benchmark::State &state, std::string model,
       torch::jit::load(fixture(model + ".scripted" + variant + ".pt"));
   module.eval();
   torch::Tensor input =
-      torch::from_blob(array.data.data(), array.shape, torch::kFloat32)
-          .clone();
+      torch::from_blob(array.data.data(), array.shape, torch::kFloat32).clone();
   std::vector<torch::jit::IValue> args{input};
   module.forward(args); // warm-up
   for (auto _ : state)

@@ -13,11 +13,11 @@
 //===----------------------------------------------------------------------===//
 #include "ir/Region.h"
 
-#include <optional>
 #include "passes/Pass.h"
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/ScopedHashTable.h"
 #include "llvm/Support/RecyclingAllocator.h"
+#include <optional>
 
 using namespace irc;
 

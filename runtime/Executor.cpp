@@ -110,8 +110,7 @@ void Executor::runInstr(const Instr &instr, std::vector<Value> &regs) {
   }
 }
 
-std::vector<Value> Executor::call(const Function &fn,
-                                  std::vector<Value> args) {
+std::vector<Value> Executor::call(const Function &fn, std::vector<Value> args) {
   std::vector<Value> regs(fn.numRegisters);
   for (size_t i = 0; i < args.size(); ++i)
     regs[fn.body.args[i]] = std::move(args[i]);

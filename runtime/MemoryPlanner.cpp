@@ -34,7 +34,8 @@ MemoryPlan irc::rt::planMemory(const std::vector<BufferRequest> &requests,
     busy.clear();
     for (size_t j : placed)
       if (requests[j].first <= r.last && r.first <= requests[j].last)
-        busy.push_back({plan.offsets[j], plan.offsets[j] + roundUp(requests[j].bytes)});
+        busy.push_back(
+            {plan.offsets[j], plan.offsets[j] + roundUp(requests[j].bytes)});
     std::sort(busy.begin(), busy.end());
     size_t offset = 0;
     for (const auto &[begin, end] : busy) {

@@ -381,7 +381,8 @@ LogicalResult Lowering::lowerOp(Operation *op, rt::Block &out) {
       if (failed(lowerBlock(op->getRegion(i).front(), instr.regions.back())))
         return failure();
     }
-  } else if (op->is(OpId::XnnPartition) && !registry.lookup(backend, instr.opName)) {
+  } else if (op->is(OpId::XnnPartition) &&
+             !registry.lookup(backend, instr.opName)) {
     // Backends without XNNPACK run the partition's ops one by one.
     instr.kind = rt::Instr::Kind::Region;
     instr.regions.emplace_back();

@@ -17,9 +17,9 @@
 #include "runtime/MemoryPlanner.h"
 #include "runtime/Plan.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <algorithm>
 #include <functional>
 #include <unordered_map>
 
@@ -40,7 +40,7 @@ constexpr size_t ExtraBytes = 16;
 struct Slot {
   Shape shape;       // logical (NCHW) sizes
   bool nhwc = false; // 4-d: stored NHWC
-  int buffer = -1;     // arena buffer, or -1 for a constant
+  int buffer = -1;   // arena buffer, or -1 for a constant
   const float *constant = nullptr;
 
   int64_t numel() const {
@@ -128,8 +128,9 @@ size_t product(const Dims &d, size_t from, size_t to) {
 /// Builds one partition from its region.
 class Compiler {
 public:
-  Compiler(Partition &p, const Plan &plan, const Instr &partition,
-           std::unordered_map<const Object *, std::shared_ptr<Operator>> &packed)
+  Compiler(
+      Partition &p, const Plan &plan, const Instr &partition,
+      std::unordered_map<const Object *, std::shared_ptr<Operator>> &packed)
       : p(p), plan(plan), partition(partition), packed(packed) {}
 
   void compile();
@@ -167,7 +168,8 @@ private:
   Slot &define(uint32_t reg, const TypeSpec &type) {
     if (type.kind != TypeSpec::Kind::Tensor || !type.ranked ||
         type.dtype != DType::F32)
-      throw Error("result " + type.text + " is not a float32 tensor of known "
+      throw Error("result " + type.text +
+                  " is not a float32 tensor of known "
                   "shape");
     Slot s;
     s.shape = type.sizes;
@@ -176,7 +178,8 @@ private:
         throw Error("result " + type.text + " has a dynamic size");
     s.nhwc = s.shape.size() == 4;
     s.buffer = int(p.buffers.size());
-    p.buffers.push_back({size_t(s.numel()) * sizeof(float) + ExtraBytes, now, now});
+    p.buffers.push_back(
+        {size_t(s.numel()) * sizeof(float) + ExtraBytes, now, now});
     return p.slots[reg] = s;
   }
   Slot &result(const Instr &in, size_t i = 0) {
@@ -318,7 +321,7 @@ void Compiler::compile() {
 void Compiler::packedRun(const Instr &in) {
   const Slot &x = tensor(in, 0);
   const Value &params = constant(in, 1);
-  Kind kind = in.opName == "xnn.linear_run"     ? Kind::Linear
+  Kind kind = in.opName == "xnn.linear_run"   ? Kind::Linear
               : in.opName == "xnn.conv2d_run" ? Kind::Conv2d
                                               : Kind::TransposeConv2d;
   Packed pk = ref::unpackParams(params, kind, ref::Flavor::Xnn);
@@ -335,8 +338,7 @@ void Compiler::packedRun(const Instr &in) {
       throw Error("input and weight sizes differ");
     size_t rows = size_t(x.numel()) / k;
     addStep(op, [=](Partition &p) {
-      check(xnn_setup_fully_connected_nc_f32(op->op,
-                                             rows, p.ptr(xr), p.ptr(yr),
+      check(xnn_setup_fully_connected_nc_f32(op->op, rows, p.ptr(xr), p.ptr(yr),
                                              p.model->pool),
             "fully connected setup");
     });
@@ -355,9 +357,8 @@ void Compiler::packedRun(const Instr &in) {
     uint32_t ah = uint32_t(pk.outputPadding[0]),
              aw = uint32_t(pk.outputPadding[1]);
     addStep(op, [=](Partition &p) {
-      check(xnn_setup_deconvolution2d_nhwc_f32(op->op, n, h, w, ah, aw,
-                                               p.ptr(xr), p.ptr(yr),
-                                               p.model->pool),
+      check(xnn_setup_deconvolution2d_nhwc_f32(
+                op->op, n, h, w, ah, aw, p.ptr(xr), p.ptr(yr), p.model->pool),
             "deconvolution setup");
     });
   }
@@ -420,11 +421,12 @@ void Compiler::elementwise(const std::string &kind, uint32_t a, Dims da,
 /// aten.{add,sub,mul,div}[_].{Tensor,Scalar} and aten._add_relu[_].Tensor.
 void Compiler::binary(const Instr &in) {
   const std::string &name = in.opName;
-  std::string kind = name.rfind("aten.add", 0) == 0 || name.rfind("aten._add_relu", 0) == 0
-                         ? "add"
-                     : name.rfind("aten.sub", 0) == 0 ? "subtract"
-                     : name.rfind("aten.mul", 0) == 0 ? "multiply"
-                                                       : "divide";
+  std::string kind =
+      name.rfind("aten.add", 0) == 0 || name.rfind("aten._add_relu", 0) == 0
+          ? "add"
+      : name.rfind("aten.sub", 0) == 0 ? "subtract"
+      : name.rfind("aten.mul", 0) == 0 ? "multiply"
+                                       : "divide";
   bool relu = name.rfind("aten._add_relu", 0) == 0;
   if ((kind == "add" || kind == "subtract") && in.operands.size() > 2 &&
       constant(in, 2).toDouble() != 1.0)
@@ -512,8 +514,8 @@ void Compiler::tanh(const Instr &in) {
   uint32_t two = scalarConstant(2), minusOne = scalarConstant(-1);
   elementwise("multiply", xr, d, two, {1}, yr, -INFINITY, INFINITY);
   xnn_operator_t raw = nullptr;
-  std::shared_ptr<Operator> op = make(
-      xnn_create_sigmoid_nc_f32(1, 1, 1, 0, &raw), raw, "sigmoid");
+  std::shared_ptr<Operator> op =
+      make(xnn_create_sigmoid_nc_f32(1, 1, 1, 0, &raw), raw, "sigmoid");
   size_t n = size_t(y.numel());
   addStep(op, [=](Partition &p) {
     check(xnn_setup_sigmoid_nc_f32(op->op, n, p.ptr(yr), p.ptr(yr),
@@ -530,8 +532,7 @@ void Compiler::hardsigmoid(const Instr &in) {
   result(in);
   Dims d = x.physical();
   uint32_t xr = in.operands[0], yr = in.results[0];
-  elementwise("divide", xr, d, scalarConstant(6), {1}, yr, -INFINITY,
-              INFINITY);
+  elementwise("divide", xr, d, scalarConstant(6), {1}, yr, -INFINITY, INFINITY);
   elementwise("add", yr, d, scalarConstant(0.5f), {1}, yr, 0, 1);
 }
 
@@ -552,21 +553,22 @@ void Compiler::maxPool(const Instr &in) {
   // bottom and right gives ceil_mode's last window.
   int64_t extra[2];
   for (int i = 0; i < 2; ++i)
-    extra[i] = std::max<int64_t>(
-        0, (y.shape[2 + i] - 1) * s[i] + dil[i] * (k[i] - 1) + 1 -
-               x.shape[2 + i] - pad[i]);
+    extra[i] =
+        std::max<int64_t>(0, (y.shape[2 + i] - 1) * s[i] + dil[i] * (k[i] - 1) +
+                                 1 - x.shape[2 + i] - pad[i]);
+  if ((dil[0] != 1 || dil[1] != 1) && (pad[0] || pad[1]))
+    throw Error("a dilated window over padding (XNNPACK reads outside it)");
   size_t c = size_t(x.shape[1]);
   xnn_operator_t raw = nullptr;
-  std::shared_ptr<Operator> op = make(
-      xnn_create_max_pooling2d_nhwc_f32(
-          uint32_t(pad[0]), uint32_t(extra[1]), uint32_t(extra[0]),
-          uint32_t(pad[1]), uint32_t(k[0]), uint32_t(k[1]), uint32_t(s[0]),
-          uint32_t(s[1]), uint32_t(dil[0]), uint32_t(dil[1]), c, c, c,
-          -INFINITY, INFINITY, 0, &raw),
-      raw, "max pooling");
+  std::shared_ptr<Operator> op =
+      make(xnn_create_max_pooling2d_nhwc_f32(
+               uint32_t(pad[0]), uint32_t(extra[1]), uint32_t(extra[0]),
+               uint32_t(pad[1]), uint32_t(k[0]), uint32_t(k[1]), uint32_t(s[0]),
+               uint32_t(s[1]), uint32_t(dil[0]), uint32_t(dil[1]), c, c, c,
+               -INFINITY, INFINITY, 0, &raw),
+           raw, "max pooling");
   uint32_t xr = in.operands[0], yr = in.results[0];
-  size_t n = size_t(x.shape[0]), h = size_t(x.shape[2]),
-         w = size_t(x.shape[3]);
+  size_t n = size_t(x.shape[0]), h = size_t(x.shape[2]), w = size_t(x.shape[3]);
   addStep(op, [=](Partition &p) {
     check(xnn_setup_max_pooling2d_nhwc_f32(op->op, n, h, w, p.ptr(xr),
                                            p.ptr(yr), p.model->pool),
@@ -592,15 +594,14 @@ void Compiler::avgPool(const Instr &in) {
       throw Error("a ceil_mode window");
   size_t c = size_t(x.shape[1]);
   xnn_operator_t raw = nullptr;
-  std::shared_ptr<Operator> op = make(
-      xnn_create_average_pooling2d_nhwc_f32(
-          uint32_t(pad[0]), uint32_t(pad[1]), uint32_t(pad[0]),
-          uint32_t(pad[1]), uint32_t(k[0]), uint32_t(k[1]), uint32_t(s[0]),
-          uint32_t(s[1]), c, c, c, -INFINITY, INFINITY, 0, &raw),
-      raw, "average pooling");
+  std::shared_ptr<Operator> op =
+      make(xnn_create_average_pooling2d_nhwc_f32(
+               uint32_t(pad[0]), uint32_t(pad[1]), uint32_t(pad[0]),
+               uint32_t(pad[1]), uint32_t(k[0]), uint32_t(k[1]), uint32_t(s[0]),
+               uint32_t(s[1]), c, c, c, -INFINITY, INFINITY, 0, &raw),
+           raw, "average pooling");
   uint32_t xr = in.operands[0], yr = in.results[0];
-  size_t n = size_t(x.shape[0]), h = size_t(x.shape[2]),
-         w = size_t(x.shape[3]);
+  size_t n = size_t(x.shape[0]), h = size_t(x.shape[2]), w = size_t(x.shape[3]);
   addStep(op, [=](Partition &p) {
     check(xnn_setup_average_pooling2d_nhwc_f32(op->op, n, h, w, p.ptr(xr),
                                                p.ptr(yr), p.model->pool),
@@ -624,8 +625,8 @@ void Compiler::globalPool(const Instr &in) {
            raw, "global average pooling");
   uint32_t xr = in.operands[0], yr = in.results[0];
   addStep(op, [=](Partition &p) {
-    check(xnn_setup_global_average_pooling_nwc_f32(
-              op->op, n, hw, p.ptr(xr), p.ptr(yr), p.model->pool),
+    check(xnn_setup_global_average_pooling_nwc_f32(op->op, n, hw, p.ptr(xr),
+                                                   p.ptr(yr), p.model->pool),
           "global average pooling setup");
   });
 }
@@ -698,14 +699,15 @@ void Compiler::reshape(const Instr &in) {
   auto plainOrder = [](const Shape &s) {
     return s.size() != 4 || s[1] == 1 || s[2] * s[3] == 1;
   };
-  if (x.shape != type.sizes && (!plainOrder(x.shape) || !plainOrder(type.sizes)))
+  if (x.shape != type.sizes &&
+      (!plainOrder(x.shape) || !plainOrder(type.sizes)))
     throw Error("a reshape that moves data between NHWC and NCHW order");
   // Uses of the result extend the shared buffer's life.
   alias(in.results[0], x, type);
 }
 
-void Compiler::concatCopies(const std::vector<uint32_t> &parts,
-                            uint32_t whole, int64_t dim, bool gather) {
+void Compiler::concatCopies(const std::vector<uint32_t> &parts, uint32_t whole,
+                            int64_t dim, bool gather) {
   const Slot &w = p.slots.at(whole);
   Dims wd = w.physical();
   size_t axis = storageAxis(w, dim);
@@ -718,10 +720,10 @@ void Compiler::concatCopies(const std::vector<uint32_t> &parts,
     Dims sd = s.physical();
     size_t chunk = product(sd, axis, sd.size());
     xnn_operator_t raw = nullptr;
-    std::shared_ptr<Operator> op = make(
-        xnn_create_copy_nc_x32(chunk, gather ? chunk : total,
-                               gather ? total : chunk, 0, &raw),
-        raw, "copy");
+    std::shared_ptr<Operator> op =
+        make(xnn_create_copy_nc_x32(chunk, gather ? chunk : total,
+                                    gather ? total : chunk, 0, &raw),
+             raw, "copy");
     addStep(op, [=](Partition &p) {
       float *from = gather ? p.ptr(part) : p.ptr(whole) + offset;
       float *to = gather ? p.ptr(whole) + offset : p.ptr(part);
@@ -771,8 +773,7 @@ void Compiler::listUnpack(const Instr &in) {
   concatCopies(parts, whole, constant(split, 2).toInt(), false);
 }
 
-const std::unordered_map<std::string, Compiler::Builder> &
-Compiler::builders() {
+const std::unordered_map<std::string, Compiler::Builder> &Compiler::builders() {
   static const std::unordered_map<std::string, Builder> table = {
       {"xnn.conv2d_run", &Compiler::packedRun},
       {"xnn.conv_transpose2d_run", &Compiler::packedRun},
@@ -872,11 +873,10 @@ void runPartition(KernelContext &ctx) {
   }
 }
 
-void prepareBlock(Block &block, Plan &plan,
-                  const std::shared_ptr<Model> &model,
-                  std::unordered_map<const Object *, std::shared_ptr<Operator>>
-                      &packed,
-                  std::vector<Partition *> &partitions) {
+void prepareBlock(
+    Block &block, Plan &plan, const std::shared_ptr<Model> &model,
+    std::unordered_map<const Object *, std::shared_ptr<Operator>> &packed,
+    std::vector<Partition *> &partitions) {
   for (Instr &in : block.instrs) {
     if (in.opName == "xnn.partition") {
       auto p = std::make_shared<Partition>();

@@ -1,8 +1,8 @@
 //===- XnnpackKernels.cpp - The XNNPACK backend ---------------------------===//
 #include "backends/xnnpack/XnnpackKernels.h"
 #include "backends/reference/PackedParams.h"
-#include "backends/xnnpack/Model.h"
 #include "backends/reference/ReferenceKernels.h"
+#include "backends/xnnpack/Model.h"
 
 #include <pthreadpool.h>
 #include <xnnpack.h>

@@ -122,7 +122,8 @@ LogicalResult irc::verifyPartition(Operation *op) {
                         body.getArgument(i)->getType()))
       return op->emitOpError()
              << "operand #" << i << " has type " << op->getOperand(i)->getType()
-             << " but the body's argument is " << body.getArgument(i)->getType();
+             << " but the body's argument is "
+             << body.getArgument(i)->getType();
   llvm::SmallVector<Type, 4> results;
   for (Value *r : op->getResults())
     results.push_back(r->getType());

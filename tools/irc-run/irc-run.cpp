@@ -390,8 +390,8 @@ void printOpPlacement(Operation *module, bool xnnpack) {
       std::string loc;
       llvm::raw_string_ostream os(loc);
       op.getLoc().printPrefix(os);
-      llvm::outs() << os.str() << (os.str().empty() ? "" : ": ")
-                   << op.getName() << ": ";
+      llvm::outs() << os.str() << (os.str().empty() ? "" : ": ") << op.getName()
+                   << ": ";
       if (partition)
         llvm::outs() << "xnnpack partition " << partition << '\n';
       else if (!xnnpack)
@@ -531,7 +531,8 @@ int main(int argc, char **argv) {
     return 1;
   if (xnnpack) {
     try {
-      rt::xnnpack::PlanSummary summary = rt::xnnpack::preparePlan(plan, threads);
+      rt::xnnpack::PlanSummary summary =
+          rt::xnnpack::preparePlan(plan, threads);
       if (printMemory)
         llvm::outs() << "memory: " << summary.partitions << " XNNPACK partition"
                      << (summary.partitions == 1 ? "" : "s") << ", "

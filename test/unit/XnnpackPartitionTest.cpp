@@ -1,0 +1,468 @@
+//===- XnnpackPartitionTest.cpp - xnn.partition against the reference -----===//
+//
+// Each test is a small function whose tensors are typed `tensor` and whose
+// arguments get static float32 shapes (odd and prime sizes) before
+// infer-shapes and xnnpack-partition run. The op under test must end up in
+// an xnn.partition; the module then runs on the reference backend (which
+// runs a partition op by op) and on the xnnpack backend (the partition
+// compiled by preparePlan, with 1 and 2 threads) on the same pseudo-random
+// inputs, and the results must agree within 1e-4 * max(1, max|ref|).
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelTestUtils.h"
+#include "TestUtils.h"
+#include "backends/lowering/Lowering.h"
+#include "backends/xnnpack/XnnpackKernels.h"
+#include "ir/AsmParser.h"
+#include "ir/Module.h"
+#include "passes/InferShapes.h"
+#include "passes/PassManager.h"
+
+#include <cmath>
+#include <cstdio>
+
+using namespace irc;
+using namespace irc::test;
+
+namespace {
+
+/// Deterministic values in [-3, 3] at least 0.1 away from 0 (so that
+/// divisions stay finite).
+rt::Tensor input(const rt::Shape &sizes, unsigned seed) {
+  std::vector<double> v(size_t(rt::numelOf(sizes)));
+  unsigned x = seed * 2654435761u + 7;
+  for (double &d : v) {
+    x = x * 1103515245u + 12345u;
+    double u = double((x >> 8) % 2001) / 1000.0 - 1.0;
+    d = (u < 0 ? -0.1 : 0.1) + 2.9 * u;
+  }
+  return tensorOf(sizes, v);
+}
+
+/// `dense<[...]> : tensor<AxBxf32>` with values in [-1, 1].
+std::string dense(const rt::Shape &sizes, unsigned seed) {
+  std::string s = "dense<[", type = "tensor<";
+  unsigned x = seed * 40503u + 11;
+  for (int64_t i = 0; i < rt::numelOf(sizes); ++i) {
+    x = x * 1103515245u + 12345u;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s%.3f", i ? ", " : "",
+                  double((x >> 8) % 2001) / 1000.0 - 1.0);
+    s += buf;
+  }
+  for (int64_t d : sizes)
+    type += std::to_string(d) + "x";
+  return s + "]> : " + type + "f32>";
+}
+
+std::string shapeType(const rt::Shape &sizes) {
+  std::string t = "tensor<";
+  for (int64_t d : sizes)
+    t += std::to_string(d) + "x";
+  return t + "f32>";
+}
+
+/// The results of @f, tensors from tuples and lists depth first.
+void flatten(const rt::Value &v, std::vector<rt::Tensor> &out) {
+  if (v.isTuple() || v.isList()) {
+    for (const rt::Value &item : v.items())
+      flatten(item, out);
+    return;
+  }
+  ASSERT_TRUE(v.isTensor()) << v.describe();
+  out.push_back(v.toTensor());
+}
+
+/// Lowers `module` for `backend` (preparing it with `threads` threads for
+/// xnnpack) and runs @f on `args`.
+std::vector<rt::Tensor> runOn(Operation *module, const char *backend,
+                              size_t threads,
+                              const std::vector<rt::Value> &args) {
+  rt::KernelRegistry registry;
+  bool xnnpack = std::string(backend) == rt::xnnpack::Backend;
+  if (xnnpack)
+    rt::xnnpack::registerKernels(registry);
+  else
+    rt::ref::registerKernels(registry);
+  rt::Plan plan;
+  std::vector<rt::Tensor> out;
+  EXPECT_TRUE(succeeded(lowerToPlan(module, registry, backend, plan)));
+  if (xnnpack) {
+    rt::xnnpack::PlanSummary summary = rt::xnnpack::preparePlan(plan, threads);
+    EXPECT_GE(summary.partitions, 1u);
+  }
+  for (const rt::Value &r :
+       rt::run(plan, plan.functions[plan.findFunction("f")], args))
+    flatten(r, out);
+  return out;
+}
+
+/// Parses `ir` (a module with a function @f whose tensors are `tensor`),
+/// gives @f's arguments the float32 shapes `shapes`, runs infer-shapes and
+/// xnnpack-partition, checks that every `op` is now inside an xnn.partition,
+/// and compares the xnnpack backend with the reference one. With `lowered`
+/// false, checks instead that the pass leaves `op` out.
+void check(const std::string &ir, const std::vector<rt::Shape> &shapes,
+           llvm::StringRef op, bool lowered = true) {
+  Context ctx;
+  DiagCapture diags(ctx);
+  std::optional<Module> module = parseSourceString(ir, ctx);
+  ASSERT_TRUE(module) << diags.str() << ir;
+  Operation *func = nullptr;
+  for (FuncOp f : module->getFunctions())
+    if (f.getName() == "f")
+      func = f.getOperation();
+  ASSERT_TRUE(func);
+  llvm::SmallVector<Type, 4> types;
+  for (const rt::Shape &s : shapes)
+    types.push_back(parseType(shapeType(s), ctx));
+  std::string error;
+  ASSERT_TRUE(succeeded(specializeArguments(func, types, error)))
+      << error << ir;
+  PassManager pm;
+  ASSERT_EQ(pm.addPipeline("infer-shapes,xnnpack-partition"), "");
+  ASSERT_TRUE(succeeded(pm.run(module->getOperation()))) << diags.str() << ir;
+
+  int inside = 0, outside = 0;
+  func->walk([&](Operation *o) {
+    if (o->getName() == op)
+      ++(o->getParentOfType(OpId::XnnPartition) ? inside : outside);
+  });
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->getOperation()->print(os);
+  if (!lowered) {
+    EXPECT_EQ(inside, 0) << op.str() << " is in a partition:\n" << os.str();
+    EXPECT_GT(outside, 0) << os.str();
+    return;
+  }
+  ASSERT_GT(inside, 0) << op.str() << " is in no xnn.partition:\n" << os.str();
+  ASSERT_EQ(outside, 0) << op.str() << " stays out of partitions:\n"
+                        << os.str();
+
+  std::vector<rt::Value> args;
+  for (size_t i = 0; i < shapes.size(); ++i)
+    args.emplace_back(input(shapes[i], unsigned(i + 1)));
+  std::vector<rt::Tensor> want =
+      runOn(module->getOperation(), rt::ref::Backend, 1, args);
+  for (size_t threads : {1, 2}) {
+    SCOPED_TRACE(testing::Message() << threads << " threads\n" << os.str());
+    std::vector<rt::Tensor> got;
+    try {
+      got = runOn(module->getOperation(), rt::xnnpack::Backend, threads, args);
+    } catch (const rt::Error &e) {
+      FAIL() << "xnnpack: " << e.what();
+    }
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t r = 0; r < want.size(); ++r) {
+      ASSERT_EQ(got[r].sizes(), want[r].sizes()) << "result " << r;
+      ASSERT_EQ(got[r].dtype(), rt::DType::F32) << "result " << r;
+      std::vector<double> g = valuesOf(got[r]), w = valuesOf(want[r]);
+      double scale = 1, worst = 0;
+      size_t at = 0;
+      for (double v : w)
+        scale = std::max(scale, std::abs(v));
+      for (size_t i = 0; i < w.size(); ++i) {
+        double d = std::isnan(g[i]) || std::isnan(w[i])
+                       ? (std::isnan(g[i]) && std::isnan(w[i]) ? 0 : INFINITY)
+                       : std::abs(g[i] - w[i]);
+        if (d > worst)
+          worst = d, at = i;
+      }
+      EXPECT_LE(worst, 1e-4 * scale)
+          << "result " << r << " element " << at << ": xnnpack " << g[at]
+          << ", reference " << w[at];
+    }
+  }
+}
+
+/// A one-op function of `x` (and `y`): `body` defines %r from %x (and %y).
+std::string fn(const std::string &body, int args = 1,
+               const std::string &consts = "") {
+  return consts + "func @f(%x: tensor" + (args > 1 ? ", %y: tensor" : "") +
+         (args > 2 ? ", %z: tensor" : "") + ") -> tensor {\n" + body +
+         "  return %r : tensor\n}\n";
+}
+
+// Convolutions with folded parameters -------------------------------------
+
+/// xnn.conv2d_run of an NxCxHxW input with an O-channel kHxkW kernel,
+/// stride [2, 1], padding [1, 2], dilation [1, 2].
+void conv(const rt::Shape &x, int64_t o, int64_t kh, int64_t kw, int64_t groups,
+          const char *lo, const char *hi, bool bias = true) {
+  std::string consts =
+      "const @w = " + dense({o, x[1] / groups, kh, kw}, 1) + "\n" +
+      (bias ? "const @b = " + dense({o}, 2) + "\n" : "") +
+      "const @k = object<\"xnn.conv2d_params\"> {weight = @w, bias = " +
+      (bias ? "@b" : "none") +
+      ", stride = [2, 1], padding = [1, 2], dilation = [1, 2], groups = " +
+      std::to_string(groups) + ", output_min = " + lo + ", output_max = " + hi +
+      "} : !xnn.conv2d_params\n";
+  check(fn("  %k = constant @k : !xnn.conv2d_params\n"
+           "  %r = xnn.conv2d_run(%x, %k) : (tensor, !xnn.conv2d_params) -> "
+           "tensor\n",
+           1, consts),
+        {x}, "xnn.conv2d_run");
+}
+
+TEST(XnnpackPartition, Conv2d) {
+  conv({2, 3, 11, 13}, 5, 3, 3, 1, "none", "none");
+}
+TEST(XnnpackPartition, Conv2dNoBiasClamped) {
+  conv({1, 5, 9, 7}, 7, 3, 2, 1, "-0.5", "0.75", false);
+}
+TEST(XnnpackPartition, Conv2dGrouped) {
+  conv({2, 6, 7, 11}, 9, 3, 3, 3, "0.0", "none");
+}
+TEST(XnnpackPartition, Conv2dDepthwise) {
+  conv({1, 7, 13, 11}, 7, 3, 3, 7, "none", "1.5");
+}
+TEST(XnnpackPartition, Conv2dDepthwiseMultiplier) {
+  conv({1, 5, 11, 9}, 10, 5, 3, 5, "-1.0", "1.0");
+}
+
+// Linear -----------------------------------------------------------------
+
+void linear(const rt::Shape &x, int64_t o, const char *lo, const char *hi) {
+  std::string consts =
+      "const @w = " + dense({o, x.back()}, 3) +
+      "\nconst @b = " + dense({o}, 4) +
+      "\nconst @l = object<\"xnn.linear_params\"> {weight = @w, bias = @b, "
+      "output_min = " +
+      lo + ", output_max = " + hi + "} : !xnn.linear_params\n";
+  check(fn("  %l = constant @l : !xnn.linear_params\n"
+           "  %r = xnn.linear_run(%x, %l) : (tensor, !xnn.linear_params) -> "
+           "tensor\n",
+           1, consts),
+        {x}, "xnn.linear_run");
+}
+
+TEST(XnnpackPartition, Linear2d) { linear({3, 7}, 11, "none", "none"); }
+TEST(XnnpackPartition, Linear3dClamped) {
+  linear({2, 5, 13}, 7, "-0.25", "0.5");
+}
+
+// Binary ops -------------------------------------------------------------
+
+/// `name`(x, y) with alpha 1 for add and sub.
+void binary(const std::string &name, const rt::Shape &x, const rt::Shape &y,
+            bool swap = false) {
+  bool alpha = name == "add" || name == "sub";
+  std::string a = swap ? "%y" : "%x", b = swap ? "%x" : "%y";
+  check(fn(std::string(alpha ? "  %one = constant 1 : i64\n" : "") +
+               "  %r = aten." + name + ".Tensor(" + a + ", " + b +
+               (alpha ? ", %one) : (tensor, tensor, i64)"
+                      : ") : (tensor, tensor)") +
+               " -> tensor\n",
+           2),
+        {x, y}, "aten." + name + ".Tensor");
+}
+
+/// `name`.Scalar(x, 0.75) with alpha 1 for add and sub.
+void scalar(const std::string &name, const rt::Shape &x) {
+  bool alpha = name == "add" || name == "sub";
+  check(fn(std::string(alpha ? "  %one = constant 1 : i64\n" : "") +
+           "  %s = constant 0.75 : f64\n  %r = aten." + name +
+           ".Scalar(%x, %s" +
+           (alpha ? ", %one) : (tensor, f64, i64)" : ") : (tensor, f64)") +
+           " -> tensor\n"),
+        {x}, "aten." + name + ".Scalar");
+}
+
+const rt::Shape kImage = {2, 5, 7, 3};
+
+#define BINARY_TESTS(NAME, Name)                                               \
+  TEST(XnnpackPartition, Name##SameShape) { binary(NAME, kImage, kImage); }    \
+  TEST(XnnpackPartition, Name##PerChannel) {                                   \
+    binary(NAME, kImage, {1, 5, 1, 1});                                        \
+  }                                                                            \
+  TEST(XnnpackPartition, Name##PerChannelFirst) {                              \
+    binary(NAME, kImage, {1, 5, 1, 1}, true);                                  \
+  }                                                                            \
+  TEST(XnnpackPartition, Name##AlongW) { binary(NAME, {2, 5, 3, 7}, {7}); }    \
+  TEST(XnnpackPartition, Name##Scalar) { scalar(NAME, kImage); }
+
+BINARY_TESTS("add", Add)
+BINARY_TESTS("sub", Sub)
+BINARY_TESTS("mul", Mul)
+BINARY_TESTS("div", Div)
+
+// Unary ops --------------------------------------------------------------
+
+/// aten.`name`(x, `params`...) with the params as f64 constants.
+void unary(const std::string &name, std::vector<const char *> params = {}) {
+  std::string consts, operands, types;
+  for (size_t i = 0; i < params.size(); ++i) {
+    std::string v = "%a" + std::to_string(i);
+    consts += "  " + v + " = constant " + params[i] + " : f64\n";
+    operands += ", " + v;
+    types += ", f64";
+  }
+  check(fn(consts + "  %r = aten." + name + "(%x" + operands + ") : (tensor" +
+           types + ") -> tensor\n"),
+        {kImage}, "aten." + name);
+}
+
+TEST(XnnpackPartition, Relu) { unary("relu"); }
+TEST(XnnpackPartition, Hardswish) { unary("hardswish"); }
+TEST(XnnpackPartition, Hardsigmoid) { unary("hardsigmoid"); }
+TEST(XnnpackPartition, Sigmoid) { unary("sigmoid"); }
+TEST(XnnpackPartition, Tanh) { unary("tanh"); }
+TEST(XnnpackPartition, Hardtanh) { unary("hardtanh", {"-0.5", "1.25"}); }
+TEST(XnnpackPartition, LeakyRelu) { unary("leaky_relu", {"0.2"}); }
+TEST(XnnpackPartition, Clamp) { unary("clamp", {"-0.3", "0.6"}); }
+TEST(XnnpackPartition, ClampMinOnly) {
+  check(fn("  %a = constant -0.3 : f64\n  %n = constant none : none\n"
+           "  %r = aten.clamp(%x, %a, %n) : (tensor, f64, none) -> tensor\n"),
+        {kImage}, "aten.clamp");
+}
+TEST(XnnpackPartition, ClampMaxOnly) {
+  check(fn("  %a = constant 0.4 : f64\n  %n = constant none : none\n"
+           "  %r = aten.clamp(%x, %n, %a) : (tensor, none, f64) -> tensor\n"),
+        {kImage}, "aten.clamp");
+}
+
+// Pooling and reductions -------------------------------------------------
+
+void maxPool(const rt::Shape &x, const char *k, const char *s, const char *p,
+             const char *d, bool ceil, bool lowered = true) {
+  check(fn(std::string("  %k = constant ") + k + " : list<i64>\n" +
+           "  %s = constant " + s + " : list<i64>\n" + "  %p = constant " + p +
+           " : list<i64>\n" + "  %d = constant " + d + " : list<i64>\n" +
+           "  %c = constant " + (ceil ? "true" : "false") +
+           " : bool\n"
+           "  %r = aten.max_pool2d(%x, %k, %s, %p, %d, %c) : (tensor, "
+           "list<i64>, list<i64>, list<i64>, list<i64>, bool) -> tensor\n"),
+        {x}, "aten.max_pool2d", lowered);
+}
+
+const rt::Shape kPoolInput = {2, 3, 12, 13};
+
+TEST(XnnpackPartition, MaxPool2d) {
+  maxPool(kPoolInput, "[3, 2]", "[2, 1]", "[1, 1]", "[1, 1]", false);
+}
+TEST(XnnpackPartition, MaxPool2dCeilMode) {
+  maxPool(kPoolInput, "[3, 2]", "[2, 1]", "[1, 1]", "[1, 1]", true);
+}
+TEST(XnnpackPartition, MaxPool2dDilated) {
+  maxPool(kPoolInput, "[3, 2]", "[2, 1]", "[0, 0]", "[2, 2]", false);
+}
+TEST(XnnpackPartition, MaxPool2dDilatedCeilMode) {
+  maxPool(kPoolInput, "[3, 2]", "[2, 1]", "[0, 0]", "[2, 2]", true);
+}
+// XNNPACK (February 2022) reads pixels outside a dilated window that
+// overlaps the padding, so those stay out of partitions.
+TEST(XnnpackPartition, MaxPool2dDilatedPaddedStaysOut) {
+  maxPool(kPoolInput, "[3, 2]", "[2, 1]", "[1, 1]", "[2, 1]", false, false);
+}
+TEST(XnnpackPartition, MaxPool2dDilatedPaddedCeilModeStaysOut) {
+  maxPool(kPoolInput, "[3, 2]", "[2, 1]", "[1, 1]", "[2, 1]", true, false);
+}
+
+TEST(XnnpackPartition, AvgPool2d) {
+  check(fn("  %k = constant [3, 2] : list<i64>\n"
+           "  %s = constant [2, 3] : list<i64>\n"
+           "  %p = constant [0, 0] : list<i64>\n"
+           "  %f = constant false : bool\n  %t = constant true : bool\n"
+           "  %n = constant none : none\n"
+           "  %r = aten.avg_pool2d(%x, %k, %s, %p, %f, %t, %n) : (tensor, "
+           "list<i64>, list<i64>, list<i64>, bool, bool, none) -> tensor\n"),
+        {{2, 5, 11, 13}}, "aten.avg_pool2d");
+}
+
+TEST(XnnpackPartition, AdaptiveAvgPool2d) {
+  check(fn("  %o = constant [1, 1] : list<i64>\n"
+           "  %r = aten.adaptive_avg_pool2d(%x, %o) : (tensor, list<i64>) -> "
+           "tensor\n"),
+        {{2, 5, 7, 3}}, "aten.adaptive_avg_pool2d");
+}
+
+void mean(bool keepdim) {
+  check(fn(std::string("  %d = constant [2, 3] : list<i64>\n"
+                       "  %k = constant ") +
+           (keepdim ? "true" : "false") +
+           " : bool\n  %n = constant none : none\n"
+           "  %r = aten.mean.dim(%x, %d, %k, %n) : (tensor, list<i64>, bool, "
+           "none) -> tensor\n"),
+        {{3, 5, 7, 11}}, "aten.mean.dim");
+}
+
+TEST(XnnpackPartition, MeanKeepdim) { mean(true); }
+TEST(XnnpackPartition, Mean) { mean(false); }
+
+TEST(XnnpackPartition, Softmax) {
+  check(fn("  %d = constant 1 : i64\n  %n = constant none : none\n"
+           "  %r = aten.softmax.int(%x, %d, %n) : (tensor, i64, none) -> "
+           "tensor\n"),
+        {{5, 13}}, "aten.softmax.int");
+}
+
+// Data movement ----------------------------------------------------------
+
+void pad(const rt::Shape &x, const char *value) {
+  check(fn(std::string("  %p = constant [1, 2, 0, 3] : list<i64>\n"
+                       "  %m = constant \"constant\" : str\n  %v = constant ") +
+           value + (std::string(value) == "none" ? " : none" : " : f64") +
+           "\n  %r = aten.pad(%x, %p, %m, %v) : (tensor, list<i64>, str, " +
+           (std::string(value) == "none" ? "none" : "f64") + ") -> tensor\n"),
+        {x}, "aten.pad");
+}
+
+TEST(XnnpackPartition, PadConstant) { pad({2, 3, 5, 7}, "0.5"); }
+TEST(XnnpackPartition, PadZero) { pad({2, 3, 5, 7}, "none"); }
+TEST(XnnpackPartition, Pad2d) { pad({5, 7}, "-1.5"); }
+
+TEST(XnnpackPartition, FlattenAfterGlobalPooling) {
+  check(fn("  %o = constant [1, 1] : list<i64>\n"
+           "  %g = aten.adaptive_avg_pool2d(%x, %o) : (tensor, list<i64>) -> "
+           "tensor\n"
+           "  %one = constant 1 : i64\n  %last = constant -1 : i64\n"
+           "  %r = aten.flatten.using_ints(%g, %one, %last) : (tensor, i64, "
+           "i64) -> tensor\n"),
+        {{2, 7, 5, 3}}, "aten.flatten.using_ints");
+}
+
+TEST(XnnpackPartition, ClassifierHead) {
+  std::string consts =
+      "const @w = " + dense({11, 7}, 5) +
+      "\nconst @l = object<\"xnn.linear_params\"> {weight = @w, bias = none, "
+      "output_min = none, output_max = none} : !xnn.linear_params\n";
+  check(fn("  %o = constant [1, 1] : list<i64>\n"
+           "  %g = aten.adaptive_avg_pool2d(%x, %o) : (tensor, list<i64>) -> "
+           "tensor\n"
+           "  %one = constant 1 : i64\n  %last = constant -1 : i64\n"
+           "  %v = aten.flatten.using_ints(%g, %one, %last) : (tensor, i64, "
+           "i64) -> tensor\n"
+           "  %l = constant @l : !xnn.linear_params\n"
+           "  %r = xnn.linear_run(%v, %l) : (tensor, !xnn.linear_params) -> "
+           "tensor\n",
+           1, consts),
+        {{2, 7, 5, 3}}, "aten.flatten.using_ints");
+}
+
+TEST(XnnpackPartition, Cat) {
+  check(fn("  %l = prim.list_construct(%x, %y, %z) : (tensor, tensor, tensor) "
+           "-> list<tensor>\n"
+           "  %one = constant 1 : i64\n"
+           "  %r = aten.cat(%l, %one) : (list<tensor>, i64) -> tensor\n",
+           3),
+        {{2, 3, 5, 7}, {2, 1, 5, 7}, {2, 4, 5, 7}}, "aten.cat");
+}
+
+void chunk(int64_t channels) {
+  check("func @f(%x: tensor) -> (tensor, tensor, tensor) {\n"
+        "  %s = aten.sigmoid(%x) : (tensor) -> tensor\n"
+        "  %three = constant 3 : i64\n  %one = constant 1 : i64\n"
+        "  %l = aten.chunk(%s, %three, %one) : (tensor, i64, i64) -> "
+        "list<tensor>\n"
+        "  %a, %b, %c = prim.list_unpack(%l) : (list<tensor>) -> (tensor, "
+        "tensor, tensor)\n"
+        "  return %a, %b, %c : tensor, tensor, tensor\n}\n",
+        {{2, channels, 5, 7}}, "aten.chunk");
+}
+
+TEST(XnnpackPartition, Chunk) { chunk(9); }
+TEST(XnnpackPartition, ChunkUneven) { chunk(7); }
+
+} // namespace
