@@ -654,7 +654,7 @@ void Compiler::softmax(const Instr &in) {
 /// aten.pad(x, pad, "constant", value): pad pairs from the last dim back.
 void Compiler::pad(const Instr &in) {
   const Slot &x = tensor(in, 0);
-  Slot &y = result(in);
+  result(in);
   std::vector<int64_t> pads = constant(in, 1).toIntVector();
   if (in.operands.size() > 2 && constant(in, 2).toString() != "constant")
     throw Error("a padding mode other than constant");
@@ -675,7 +675,6 @@ void Compiler::pad(const Instr &in) {
     pre = {pre[0], pre[2], pre[3], pre[1]};
     post = {post[0], post[2], post[3], post[1]};
   }
-  (void)y;
   xnn_operator_t raw = nullptr;
   std::shared_ptr<Operator> op =
       make(xnn_create_constant_pad_nd_x32(&value, 0, &raw), raw, "pad");
