@@ -165,7 +165,7 @@ void BM_Irc(benchmark::State &state, std::string model, std::string backend) {
   try {
     auto start = std::chrono::steady_clock::now();
     if (backend == rt::xnnpack::Backend)
-      rt::xnnpack::preparePlan(plan, size_t(state.range(0)));
+      rt::xnnpack::preparePlan(plan, {size_t(state.range(0))});
     state.counters["load_ms"] = msSince(start);
     start = std::chrono::steady_clock::now();
     rt::run(plan, fn, {rt::Value(input)});

@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace irc::rt::xnnpack {
 
@@ -65,9 +66,28 @@ struct Model {
 };
 
 /// An XNNPACK operator (NHWC for convolutions) for packed conv, transposed
-/// conv or linear parameters: the weights are packed now.
+/// conv or linear parameters: the weights are packed now. For an ungrouped
+/// conv, `outputs` > 0 makes it for output channels [first, first + outputs)
+/// only, writing them into an output of all O channels per pixel.
 std::shared_ptr<Operator> createPackedOperator(const ref::Packed &p,
-                                               ref::Kind kind);
+                                               ref::Kind kind, size_t first = 0,
+                                               size_t outputs = 0);
+
+/// A third of this CPU's L2 cache: the default most bytes of weights per
+/// convolution operator.
+size_t defaultSliceBytes();
+
+/// How many output channels each XNNPACK operator of an ungrouped conv with
+/// weights `p` should compute so that its weights take at most
+/// `sliceBytes`, or 0 for all in one. XNNPACK's kernels sweep all of the
+/// weights for every few output pixels, so weights larger than the L2 cache
+/// come from the L3 each time; slices that fit are read from the L3 once.
+size_t convOutputSlice(const ref::Packed &p, size_t sliceBytes);
+
+/// The operators of a conv2d: one, or one per convOutputSlice output
+/// channels (the i-th writes from channel i * convOutputSlice on).
+std::vector<std::shared_ptr<Operator>> createConvOperators(const ref::Packed &p,
+                                                           size_t sliceBytes);
 
 /// Registers the `xnn.partition` kernel.
 void registerPartitionKernel(KernelRegistry &registry);

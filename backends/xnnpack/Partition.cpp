@@ -13,6 +13,7 @@
 
 #include "backends/reference/PackedParams.h"
 #include "backends/xnnpack/Model.h"
+#include "backends/xnnpack/Winograd.h"
 #include "backends/xnnpack/XnnpackKernels.h"
 #include "runtime/MemoryPlanner.h"
 #include "runtime/Plan.h"
@@ -60,9 +61,12 @@ struct Slot {
 
 struct Partition;
 
+/// One step of a run: an XNNPACK operator (set up once, on fixed
+/// addresses), or irc's own code (`run`, for Winograd's transforms).
 struct Step {
   std::shared_ptr<Operator> op;
   std::function<void(Partition &)> setup;
+  std::function<void(Partition &)> run;
 };
 
 struct Partition {
@@ -83,7 +87,8 @@ struct Partition {
   }
   void setupAll() {
     for (Step &s : steps)
-      s.setup(*this);
+      if (s.setup)
+        s.setup(*this);
   }
 };
 
@@ -125,13 +130,21 @@ size_t product(const Dims &d, size_t from, size_t to) {
   return n;
 }
 
+/// Weights packed once per distinct packed-parameter object.
+struct PackedWeights {
+  /// One operator, or one per slice of output channels (convOutputSlice).
+  std::unordered_map<const Object *, std::vector<std::shared_ptr<Operator>>>
+      operators;
+  std::unordered_map<const Object *, std::shared_ptr<WinogradWeights>> winograd;
+};
+
 /// Builds one partition from its region.
 class Compiler {
 public:
-  Compiler(
-      Partition &p, const Plan &plan, const Instr &partition,
-      std::unordered_map<const Object *, std::shared_ptr<Operator>> &packed)
-      : p(p), plan(plan), partition(partition), packed(packed) {}
+  Compiler(Partition &p, const Plan &plan, const Instr &partition,
+           PackedWeights &packed, const PrepareOptions &options)
+      : p(p), plan(plan), partition(partition), packed(packed),
+        options(options) {}
 
   void compile();
 
@@ -185,6 +198,16 @@ private:
   Slot &result(const Instr &in, size_t i = 0) {
     return define(in.results.at(i), in.resultTypes.at(i));
   }
+  /// An internal buffer of `floats` values, live for the current op.
+  uint32_t scratch(size_t floats) {
+    Slot s;
+    s.shape = {int64_t(floats)};
+    s.buffer = int(p.buffers.size());
+    p.buffers.push_back({floats * sizeof(float) + ExtraBytes, now, now});
+    uint32_t reg = nextScratch++;
+    p.slots[reg] = s;
+    return reg;
+  }
   /// `reg` shares the storage of `of` (a reshape in the same memory order).
   void alias(uint32_t reg, const Slot &of, const TypeSpec &type) {
     Slot s = of;
@@ -209,8 +232,11 @@ private:
   Step &addStep(std::shared_ptr<Operator> op,
                 std::function<void(Partition &)> setup) {
     ++op->uses;
-    p.steps.push_back({std::move(op), std::move(setup)});
+    p.steps.push_back({std::move(op), std::move(setup), nullptr});
     return p.steps.back();
+  }
+  void addRun(std::function<void(Partition &)> run) {
+    p.steps.push_back({nullptr, nullptr, std::move(run)});
   }
   static std::shared_ptr<Operator> make(xnn_status status, xnn_operator_t &op,
                                         const std::string &what) {
@@ -222,6 +248,7 @@ private:
 
   // Builders, one per op family.
   void packedRun(const Instr &in);
+  void winograd(const Instr &in, const Packed &pk, const Object &params);
   void binary(const Instr &in);
   void unary(const Instr &in);
   void tanh(const Instr &in);
@@ -252,7 +279,8 @@ private:
   Partition &p;
   const Plan &plan;
   const Instr &partition;
-  std::unordered_map<const Object *, std::shared_ptr<Operator>> &packed;
+  PackedWeights &packed;
+  const PrepareOptions &options; // sliceBytes resolved
   std::unordered_map<uint32_t, Value> consts;
   std::unordered_map<uint32_t, std::vector<uint32_t>> tensorLists;
   std::unordered_map<uint32_t, const Instr *> chunks;
@@ -325,9 +353,16 @@ void Compiler::packedRun(const Instr &in) {
               : in.opName == "xnn.conv2d_run" ? Kind::Conv2d
                                               : Kind::TransposeConv2d;
   Packed pk = ref::unpackParams(params, kind, ref::Flavor::Xnn);
-  std::shared_ptr<Operator> &op = packed[&params.toObject()];
-  if (!op)
-    op = createPackedOperator(pk, kind);
+  if (kind == Kind::Conv2d && options.winograd && winogradSuits(pk, x.shape))
+    return winograd(in, pk, params.toObject());
+  std::vector<std::shared_ptr<Operator>> &ops =
+      packed.operators[&params.toObject()];
+  if (ops.empty())
+    ops = kind == Kind::Conv2d ? createConvOperators(pk, options.sliceBytes)
+                               : std::vector{createPackedOperator(pk, kind)};
+  const size_t slice =
+      kind == Kind::Conv2d ? convOutputSlice(pk, options.sliceBytes) : 0;
+  std::shared_ptr<Operator> op = ops[0];
   uint32_t xr = in.operands[0], yr = in.results[0];
   Slot &y = result(in);
   if (kind == Kind::Linear) {
@@ -348,11 +383,13 @@ void Compiler::packedRun(const Instr &in) {
     throw Error("convolution input must be 4-d");
   size_t n = size_t(x.shape[0]), h = size_t(x.shape[2]), w = size_t(x.shape[3]);
   if (kind == Kind::Conv2d) {
-    addStep(op, [=](Partition &p) {
-      check(xnn_setup_convolution2d_nhwc_f32(op->op, n, h, w, p.ptr(xr),
-                                             p.ptr(yr), p.model->pool),
-            "convolution setup");
-    });
+    for (size_t i = 0; i < ops.size(); ++i)
+      addStep(ops[i], [=, op = ops[i]](Partition &p) {
+        check(xnn_setup_convolution2d_nhwc_f32(op->op, n, h, w, p.ptr(xr),
+                                               p.ptr(yr) + i * slice,
+                                               p.model->pool),
+              "convolution setup");
+      });
   } else {
     uint32_t ah = uint32_t(pk.outputPadding[0]),
              aw = uint32_t(pk.outputPadding[1]);
@@ -362,6 +399,22 @@ void Compiler::packedRun(const Instr &in) {
             "deconvolution setup");
     });
   }
+}
+
+/// A 3x3 convolution as Winograd F(4x4, 3x3) (Winograd.h).
+void Compiler::winograd(const Instr &in, const Packed &pk,
+                        const Object &params) {
+  std::shared_ptr<WinogradWeights> &w = packed.winograd[&params];
+  if (!w)
+    w = createWinogradWeights(pk);
+  auto conv = std::make_shared<const WinogradConv>(w, tensor(in, 0).shape);
+  if (result(in).shape != conv->outputShape())
+    throw Error("the result type's sizes are not the convolution's");
+  uint32_t xr = in.operands[0], yr = in.results[0],
+           scratchReg = scratch(conv->scratchFloats());
+  addRun([=](Partition &p) {
+    conv->run(p.ptr(xr), p.ptr(scratchReg), p.ptr(yr), p.model->pool);
+  });
 }
 
 Dims Compiler::broadcastDims(const Slot &s, size_t rank, bool nhwc) {
@@ -853,6 +906,10 @@ void runPartition(KernelContext &ctx) {
       std::memcpy(dst, t.data<float>(), size_t(s.numel()) * sizeof(float));
   }
   for (Step &step : p->steps) {
+    if (step.run) {
+      step.run(*p);
+      continue;
+    }
     // An operator shared by several steps is set up again for each.
     if (step.op->uses > 1)
       step.setup(*p);
@@ -872,15 +929,14 @@ void runPartition(KernelContext &ctx) {
   }
 }
 
-void prepareBlock(
-    Block &block, Plan &plan, const std::shared_ptr<Model> &model,
-    std::unordered_map<const Object *, std::shared_ptr<Operator>> &packed,
-    std::vector<Partition *> &partitions) {
+void prepareBlock(Block &block, Plan &plan, const std::shared_ptr<Model> &model,
+                  PackedWeights &packed, const PrepareOptions &options,
+                  std::vector<Partition *> &partitions) {
   for (Instr &in : block.instrs) {
     if (in.opName == "xnn.partition") {
       auto p = std::make_shared<Partition>();
       p->model = model;
-      Compiler(*p, plan, in, packed).compile();
+      Compiler(*p, plan, in, packed, options).compile();
       partitions.push_back(p.get());
       in.state = p;
       continue;
@@ -888,32 +944,40 @@ void prepareBlock(
     if (in.opName.rfind("xnn.", 0) == 0)
       in.state = model; // run ops use the model's thread pool
     for (Block &region : in.regions)
-      prepareBlock(region, plan, model, packed, partitions);
+      prepareBlock(region, plan, model, packed, options, partitions);
   }
 }
 
 } // namespace
 
-PlanSummary xnnpack::preparePlan(Plan &plan, size_t threads) {
-  auto model = std::make_shared<Model>(threads);
-  std::unordered_map<const Object *, std::shared_ptr<Operator>> packed;
+PlanSummary xnnpack::preparePlan(Plan &plan, const PrepareOptions &options) {
+  auto model = std::make_shared<Model>(options.threads);
+  PrepareOptions resolved = options;
+  if (!resolved.sliceBytes)
+    resolved.sliceBytes = defaultSliceBytes();
+  PackedWeights packed;
   std::vector<Partition *> partitions;
   for (Function &fn : plan.functions)
-    prepareBlock(fn.body, plan, model, packed, partitions);
+    prepareBlock(fn.body, plan, model, packed, resolved, partitions);
   PlanSummary summary;
   for (Partition *p : partitions) {
     model->arenaBytes = std::max(model->arenaBytes, p->memory.arenaBytes);
     summary.activationBytes += p->memory.totalBytes;
-    summary.operators += p->steps.size();
+    for (const Step &s : p->steps)
+      summary.operators += s.op != nullptr;
   }
   summary.partitions = partitions.size();
-  summary.packedOperators = packed.size();
+  for (const auto &[params, ops] : packed.operators)
+    summary.packedOperators += ops.size();
+  summary.winogradConvolutions = packed.winograd.size();
   summary.arenaBytes = model->arenaBytes;
   model->arena.reset(
       static_cast<char *>(std::aligned_alloc(64, model->arenaBytes + 64)));
   if (!model->arena)
     throw Error("out of memory for a " + std::to_string(model->arenaBytes) +
                 "-byte activation arena");
+  // Touch every page now, so that the first run does not fault them in.
+  std::memset(model->arena.get(), 0, model->arenaBytes);
   for (Partition *p : partitions)
     p->setupAll();
   plan.backendState = model;

@@ -4,6 +4,7 @@
 #include "backends/reference/ReferenceKernels.h"
 #include "backends/xnnpack/Model.h"
 
+#include <cpuinfo.h>
 #include <pthreadpool.h>
 #include <xnnpack.h>
 
@@ -76,14 +77,15 @@ void xnnpack::initialize() {
 }
 
 std::shared_ptr<xnnpack::Operator>
-xnnpack::createPackedOperator(const Packed &p, Kind kind) {
+xnnpack::createPackedOperator(const Packed &p, Kind kind, size_t first,
+                              size_t outputs) {
   initialize();
   auto op = std::make_shared<Operator>();
   Tensor bias;
   const float *b = nullptr;
   if (p.bias.defined()) {
     bias = p.bias.contiguous();
-    b = bias.data<float>();
+    b = bias.data<float>() + first;
   }
   const Tensor &w = p.weight;
   if (kind == Kind::Linear) {
@@ -94,20 +96,32 @@ xnnpack::createPackedOperator(const Packed &p, Kind kind) {
               upperBound(p), 0, &op->op),
           "fully connected creation");
   } else if (kind == Kind::Conv2d) {
-    // OIHW -> OHWI.
     const int64_t O = w.size(0), I = w.size(1), KH = w.size(2), KW = w.size(3);
-    std::vector<float> kernel =
-        reorder(w, [&](int64_t o, int64_t i, int64_t h, int64_t k) {
-          return ((o * KH + h) * KW + k) * I + i;
-        });
+    size_t groupOutputs = size_t(O / p.groups);
+    if (outputs) {
+      if (p.groups != 1 || first + outputs > size_t(O))
+        throw Error("a slice of output channels needs an ungrouped conv");
+      groupOutputs = outputs;
+    }
+    // OIHW -> OHWI, for the output channels of the operator.
+    const size_t count = outputs ? outputs : size_t(O),
+                 perOutput = size_t(I * KH * KW);
+    Tensor wc = w.contiguous();
+    const float *src = wc.data<float>() + first * perOutput;
+    std::vector<float> kernel(count * perOutput);
+    for (size_t o = 0; o < count; ++o)
+      for (int64_t i = 0; i < I; ++i)
+        for (int64_t h = 0; h < KH; ++h)
+          for (int64_t k = 0; k < KW; ++k)
+            kernel[o * perOutput + size_t((h * KW + k) * I + i)] = *src++;
     check(xnn_create_convolution2d_nhwc_f32(
               uint32_t(p.padding[0]), uint32_t(p.padding[1]),
               uint32_t(p.padding[0]), uint32_t(p.padding[1]), uint32_t(KH),
               uint32_t(KW), uint32_t(p.stride[0]), uint32_t(p.stride[1]),
               uint32_t(p.dilation[0]), uint32_t(p.dilation[1]),
-              uint32_t(p.groups), size_t(I), size_t(O / p.groups),
-              size_t(I * p.groups), size_t(O), kernel.data(), b, lowerBound(p),
-              upperBound(p), 0, &op->op),
+              uint32_t(p.groups), size_t(I), groupOutputs, size_t(I * p.groups),
+              size_t(O), kernel.data(), b, lowerBound(p), upperBound(p), 0,
+              &op->op),
           "convolution creation");
   } else {
     // (g * I, O, kH, kW) -> (g, O, kH, kW, I).
@@ -129,6 +143,38 @@ xnnpack::createPackedOperator(const Packed &p, Kind kind) {
           "deconvolution creation");
   }
   return op;
+}
+
+std::vector<std::shared_ptr<xnnpack::Operator>>
+xnnpack::createConvOperators(const Packed &p, size_t sliceBytes) {
+  const size_t slice = convOutputSlice(p, sliceBytes),
+               outputs = size_t(p.weight.size(0));
+  if (!slice)
+    return {createPackedOperator(p, Kind::Conv2d)};
+  std::vector<std::shared_ptr<Operator>> ops;
+  for (size_t first = 0; first < outputs; first += slice)
+    ops.push_back(createPackedOperator(p, Kind::Conv2d, first,
+                                       std::min(slice, outputs - first)));
+  return ops;
+}
+
+size_t xnnpack::defaultSliceBytes() {
+  static const size_t l2 = [] {
+    const cpuinfo_cache *cache =
+        cpuinfo_initialize() ? cpuinfo_get_l2_cache(0) : nullptr;
+    return cache ? size_t(cache->size) : size_t(1) << 20;
+  }();
+  return l2 / 3;
+}
+
+size_t xnnpack::convOutputSlice(const Packed &p, size_t sliceBytes) {
+  const Tensor &w = p.weight;
+  if (p.groups != 1 || w.dim() != 4)
+    return 0;
+  const size_t O = size_t(w.size(0)),
+               perOutput = size_t(w.numel()) / O * sizeof(float);
+  const size_t slice = sliceBytes / perOutput / 16 * 16; // whole 16-wide tiles
+  return slice >= 16 && slice < O ? slice : 0;
 }
 
 namespace {

@@ -35,18 +35,33 @@ void registerKernels(KernelRegistry &registry);
 struct PlanSummary {
   size_t partitions = 0;
   /// XNNPACK operators run by the partitions, and the packed ones among
-  /// them (one per distinct set of packed parameters).
+  /// them (one per distinct set of packed parameters, or per slice of its
+  /// output channels: convOutputSlice).
   size_t operators = 0, packedOperators = 0;
+  /// Distinct convolution weights run as Winograd F(4x4, 3x3) (Winograd.h).
+  size_t winogradConvolutions = 0;
   /// The activation arena, and what the partitions' values would take
   /// without sharing memory.
   size_t arenaBytes = 0, activationBytes = 0;
 };
 
-/// Prepares a lowered plan to run: one thread pool for the model with
-/// `threads` threads (0: one per core), every `xnn.partition` compiled
-/// (weights packed, memory planned, operators set up). Call once, before
-/// running; throws Error naming the op that cannot be compiled.
-PlanSummary preparePlan(Plan &plan, size_t threads);
+/// How preparePlan compiles partitions.
+struct PrepareOptions {
+  /// Threads of the model's pool (0: one per core).
+  size_t threads = 0;
+  /// Run the 3x3 convolutions that suit it as Winograd F(4x4, 3x3).
+  bool winograd = true;
+  /// Most bytes of weights per convolution operator: a larger ungrouped
+  /// conv runs as one operator per slice of its output channels (0: a third
+  /// of the L2 cache).
+  size_t sliceBytes = 0;
+};
+
+/// Prepares a lowered plan to run: one thread pool for the model, every
+/// `xnn.partition` compiled (weights packed, memory planned, operators set
+/// up). Call once, before running; throws Error naming the op that cannot
+/// be compiled.
+PlanSummary preparePlan(Plan &plan, const PrepareOptions &options = {});
 
 /// The ops an `xnn.partition` may hold, sorted.
 std::vector<std::string> partitionOps();

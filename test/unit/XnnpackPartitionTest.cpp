@@ -21,6 +21,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 
 using namespace irc;
 using namespace irc::test;
@@ -74,11 +75,19 @@ void flatten(const rt::Value &v, std::vector<rt::Tensor> &out) {
   out.push_back(v.toTensor());
 }
 
+/// What the xnnpack runs of a check() are prepared with (the threads are
+/// the check's), and what their plans must hold.
+struct Preparation {
+  rt::xnnpack::PrepareOptions options;
+  std::function<void(const rt::xnnpack::PlanSummary &)> expect;
+};
+
 /// Lowers `module` for `backend` (preparing it with `threads` threads for
 /// xnnpack) and runs @f on `args`.
 std::vector<rt::Tensor> runOn(Operation *module, const char *backend,
                               size_t threads,
-                              const std::vector<rt::Value> &args) {
+                              const std::vector<rt::Value> &args,
+                              const Preparation &prep = {}) {
   rt::KernelRegistry registry;
   bool xnnpack = std::string(backend) == rt::xnnpack::Backend;
   if (xnnpack)
@@ -89,8 +98,12 @@ std::vector<rt::Tensor> runOn(Operation *module, const char *backend,
   std::vector<rt::Tensor> out;
   EXPECT_TRUE(succeeded(lowerToPlan(module, registry, backend, plan)));
   if (xnnpack) {
-    rt::xnnpack::PlanSummary summary = rt::xnnpack::preparePlan(plan, threads);
+    rt::xnnpack::PrepareOptions options = prep.options;
+    options.threads = threads;
+    rt::xnnpack::PlanSummary summary = rt::xnnpack::preparePlan(plan, options);
     EXPECT_GE(summary.partitions, 1u);
+    if (prep.expect)
+      prep.expect(summary);
   }
   for (const rt::Value &r :
        rt::run(plan, plan.functions[plan.findFunction("f")], args))
@@ -101,10 +114,12 @@ std::vector<rt::Tensor> runOn(Operation *module, const char *backend,
 /// Parses `ir` (a module with a function @f whose tensors are `tensor`),
 /// gives @f's arguments the float32 shapes `shapes`, runs infer-shapes and
 /// xnnpack-partition, checks that every `op` is now inside an xnn.partition,
-/// and compares the xnnpack backend with the reference one. With `lowered`
-/// false, checks instead that the pass leaves `op` out.
+/// and compares the xnnpack backend, prepared as `prep` says, with the
+/// reference one. With `lowered` false, checks instead that the pass leaves
+/// `op` out.
 void check(const std::string &ir, const std::vector<rt::Shape> &shapes,
-           llvm::StringRef op, bool lowered = true) {
+           llvm::StringRef op, bool lowered = true,
+           const Preparation &prep = {}) {
   Context ctx;
   DiagCapture diags(ctx);
   std::optional<Module> module = parseSourceString(ir, ctx);
@@ -150,7 +165,8 @@ void check(const std::string &ir, const std::vector<rt::Shape> &shapes,
     SCOPED_TRACE(testing::Message() << threads << " threads\n" << os.str());
     std::vector<rt::Tensor> got;
     try {
-      got = runOn(module->getOperation(), rt::xnnpack::Backend, threads, args);
+      got = runOn(module->getOperation(), rt::xnnpack::Backend, threads, args,
+                  prep);
     } catch (const rt::Error &e) {
       FAIL() << "xnnpack: " << e.what();
     }
@@ -220,6 +236,61 @@ TEST(XnnpackPartition, Conv2dDepthwise) {
 }
 TEST(XnnpackPartition, Conv2dDepthwiseMultiplier) {
   conv({1, 5, 11, 9}, 10, 5, 3, 5, "-1.0", "1.0");
+}
+
+/// An ungrouped 3x3 stride-1 xnn.conv2d_run with `padding`, prepared as
+/// `prep` says.
+void conv3x3(const rt::Shape &x, int64_t o, int padding, const char *lo,
+             const char *hi, bool bias, const Preparation &prep) {
+  std::string pad = std::to_string(padding);
+  std::string consts =
+      "const @w = " + dense({o, x[1], 3, 3}, 5) + "\n" +
+      (bias ? "const @b = " + dense({o}, 6) + "\n" : "") +
+      "const @k = object<\"xnn.conv2d_params\"> {weight = @w, bias = " +
+      (bias ? "@b" : "none") + ", stride = [1, 1], padding = [" + pad + ", " +
+      pad + "], dilation = [1, 1], groups = 1, output_min = " + lo +
+      ", output_max = " + hi + "} : !xnn.conv2d_params\n";
+  check(fn("  %k = constant @k : !xnn.conv2d_params\n"
+           "  %r = xnn.conv2d_run(%x, %k) : (tensor, !xnn.conv2d_params) -> "
+           "tensor\n",
+           1, consts),
+        {x}, "xnn.conv2d_run", true, prep);
+}
+
+Preparation expectWinograd(size_t convolutions) {
+  return {{}, [=](const rt::xnnpack::PlanSummary &s) {
+            EXPECT_EQ(s.winogradConvolutions, convolutions);
+          }};
+}
+
+// Winograd F(4x4, 3x3): channel counts around its 64-channel blocks,
+// partial tiles at the right and bottom, batches, paddings 0 to 2.
+TEST(XnnpackPartition, Conv2dWinograd) {
+  conv3x3({2, 70, 13, 11}, 33, 1, "-0.5", "none", true, expectWinograd(1));
+}
+TEST(XnnpackPartition, Conv2dWinogradUnpaddedClamped) {
+  conv3x3({1, 32, 17, 19}, 65, 0, "0.0", "6.0", false, expectWinograd(1));
+}
+TEST(XnnpackPartition, Conv2dWinogradPadding2) {
+  conv3x3({3, 40, 10, 9}, 128, 2, "none", "none", true, expectWinograd(1));
+}
+TEST(XnnpackPartition, Conv2dWinogradOffRunsDirect) {
+  Preparation prep = expectWinograd(0);
+  prep.options.winograd = false;
+  conv3x3({2, 70, 13, 11}, 33, 1, "-0.5", "none", true, prep);
+}
+TEST(XnnpackPartition, Conv2dTooFewTilesForWinograd) {
+  conv3x3({1, 64, 7, 7}, 64, 1, "none", "none", true, expectWinograd(0));
+}
+
+// A conv whose weights exceed the slice budget runs as one operator per
+// 16 output channels here (24 * 9 * 4 bytes each: 18 fit in 16 KiB).
+TEST(XnnpackPartition, Conv2dSlicedOutputChannels) {
+  Preparation prep{{}, [](const rt::xnnpack::PlanSummary &s) {
+                     EXPECT_EQ(s.packedOperators, 7u); // 6 x 16 + 4
+                   }};
+  prep.options.sliceBytes = 16 << 10;
+  conv3x3({1, 24, 9, 7}, 100, 1, "0.0", "none", true, prep);
 }
 
 // Linear -----------------------------------------------------------------

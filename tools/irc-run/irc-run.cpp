@@ -86,6 +86,12 @@ cl::opt<unsigned> threads(
     cl::desc("Threads for XNNPACK (default 0: one per core; the reference "
              "backend uses one)"),
     cl::init(0), cl::cat(category));
+cl::opt<bool> winograd(
+    "winograd",
+    cl::desc("XNNPACK backend: run large stride-1 3x3 convolutions as "
+             "Winograd F(4x4, 3x3) (default true; --winograd=false for "
+             "XNNPACK's direct convolution)"),
+    cl::init(true), cl::cat(category));
 cl::opt<std::string> optimizeForMobile(
     "optimize-for-mobile",
     cl::desc("Compile with the mobile pipeline for cpu (the default) or "
@@ -532,12 +538,14 @@ int main(int argc, char **argv) {
   if (xnnpack) {
     try {
       rt::xnnpack::PlanSummary summary =
-          rt::xnnpack::preparePlan(plan, threads);
+          rt::xnnpack::preparePlan(plan, {threads, winograd});
       if (printMemory)
         llvm::outs() << "memory: " << summary.partitions << " XNNPACK partition"
                      << (summary.partitions == 1 ? "" : "s") << ", "
                      << summary.operators << " operators ("
-                     << summary.packedOperators << " with packed weights); "
+                     << summary.packedOperators << " with packed weights, "
+                     << summary.winogradConvolutions
+                     << " Winograd convolutions); "
                      << "activations " << summary.activationBytes
                      << " bytes, planned arena " << summary.arenaBytes
                      << " bytes"
