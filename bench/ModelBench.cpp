@@ -26,6 +26,7 @@
 #include "passes/InferShapes.h"
 #include "passes/MobilePipeline.h"
 #include "passes/PassManager.h"
+#include "passes/XnnpackPartition.h"
 #include "runtime/Npy.h"
 #include "runtime/Plan.h"
 #include "runtime/Tensor.h"
@@ -126,7 +127,7 @@ bool compile(const std::string &model, const std::string &backend,
     return false;
   if (backend == rt::xnnpack::Backend) {
     std::string mobile = buildMobilePipeline("cpu", {}, error);
-    if (mobile.empty() || !run(mobile + ",xnnpack-partition"))
+    if (mobile.empty() || !run(mobile + "," + XnnpackPipeline))
       return false;
     out.macs = countMacs(module->getOperation());
     rt::xnnpack::registerKernels(out.registry);
@@ -178,26 +179,49 @@ void BM_Irc(benchmark::State &state, std::string model, std::string backend) {
   }
 }
 
-/// This machine's float32 FMA peak on one core: ten independent chains of
-/// 8-wide AVX2 fused multiply-adds (two FMA units, five cycles of latency).
-/// Counter `GFLOPs` (2 per FMA lane). A model's lower bound is
-/// 2 * MACs / (threads * peak).
-__attribute__((target("avx2,fma"))) void BM_FmaPeak(benchmark::State &state) {
-  constexpr int Chains = 10;
-  constexpr int64_t Steps = 1 << 20;
-  __m256 acc[Chains];
-  for (int i = 0; i < Chains; ++i)
+constexpr int64_t FmaSteps = 1 << 20;
+constexpr int FmaChains = 12; // two FMA units, four cycles of latency
+
+// FmaChains independent chains of FMAs, FmaSteps long, on 16 and 8 lanes.
+__attribute__((target("avx512f"))) void fma512() {
+  __m512 acc[FmaChains];
+  for (int i = 0; i < FmaChains; ++i)
+    acc[i] = _mm512_set1_ps(float(i));
+  const __m512 a = _mm512_set1_ps(0.999f), b = _mm512_set1_ps(0.001f);
+  for (int64_t k = 0; k < FmaSteps; ++k)
+    for (int i = 0; i < FmaChains; ++i)
+      acc[i] = _mm512_fmadd_ps(acc[i], a, b);
+  for (int i = 0; i < FmaChains; ++i)
+    benchmark::DoNotOptimize(acc[i]);
+}
+__attribute__((target("avx2,fma"))) void fma256() {
+  __m256 acc[FmaChains];
+  for (int i = 0; i < FmaChains; ++i)
     acc[i] = _mm256_set1_ps(float(i));
   const __m256 a = _mm256_set1_ps(0.999f), b = _mm256_set1_ps(0.001f);
-  for (auto _ : state) {
-    for (int64_t k = 0; k < Steps; ++k)
-      for (int i = 0; i < Chains; ++i)
-        acc[i] = _mm256_fmadd_ps(acc[i], a, b);
-    for (int i = 0; i < Chains; ++i)
-      benchmark::DoNotOptimize(acc[i]);
+  for (int64_t k = 0; k < FmaSteps; ++k)
+    for (int i = 0; i < FmaChains; ++i)
+      acc[i] = _mm256_fmadd_ps(acc[i], a, b);
+  for (int i = 0; i < FmaChains; ++i)
+    benchmark::DoNotOptimize(acc[i]);
+}
+
+/// This machine's float32 FMA peak on one core, with the widest vectors it
+/// has (AVX-512, which XNNPACK's kernels use where present, else AVX2):
+/// twelve independent chains of fused multiply-adds. Counter `GFLOPs` (2
+/// per FMA lane). A model's lower bound is 2 * MACs / (threads * peak).
+void BM_FmaPeak(benchmark::State &state) {
+  const bool avx512 = __builtin_cpu_supports("avx512f");
+  if (!avx512 && !__builtin_cpu_supports("fma")) {
+    state.SkipWithError("no FMA instructions");
+    return;
   }
+  for (auto _ : state)
+    avx512 ? fma512() : fma256();
+  state.SetLabel(avx512 ? "avx512" : "avx2");
   state.counters["GFLOPs"] = benchmark::Counter(
-      double(Steps) * Chains * 8 * 2 * double(state.iterations()) / 1e9,
+      double(FmaSteps) * FmaChains * (avx512 ? 16 : 8) * 2 *
+          double(state.iterations()) / 1e9,
       benchmark::Counter::kIsRate);
 }
 

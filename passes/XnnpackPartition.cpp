@@ -275,6 +275,15 @@ std::string reason(Operation *op) {
       return "not a softmax over the last dim of a tensor that is not 4-d";
     return "";
   }
+  if (name == "aten.channel_shuffle") {
+    int64_t groups = 0;
+    if (in.getShape().size() != 4)
+      return "not a 4-d input";
+    if (!matchConstantInt(op->getOperand(1), groups) || groups < 2 ||
+        in.getShape()[1] % groups)
+      return "groups do not split the channels in two or more";
+    return "";
+  }
   if (name == "aten.pad") {
     llvm::SmallVector<int64_t, 8> pads;
     Attribute mode = getConstantValue(op->getOperand(2));

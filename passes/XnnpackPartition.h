@@ -8,6 +8,11 @@
 
 namespace irc {
 
+/// What the xnnpack backend runs after the cpu mobile pipeline: ops raised
+/// to forms XNNPACK has, then partitions.
+inline constexpr const char *XnnpackPipeline =
+    "fuse-channel-shuffle,xnnpack-partition";
+
 /// Why the xnnpack-partition pass leaves `op` out of partitions ("control
 /// flow", "alpha is not the constant 1"), or "" when it can go in. An op may
 /// still be left out for where it stands (an in-place op on a partition

@@ -1012,6 +1012,33 @@ void flip(KernelContext &ctx) {
   ctx.setResult(0, out);
 }
 
+/// channel_shuffle(self, groups): channel i * (C / groups) + j goes to
+/// j * groups + i (self viewed as (N, groups, C / groups, ...), dims 1 and 2
+/// swapped); a new contiguous tensor.
+void channelShuffle(KernelContext &ctx) {
+  const Tensor &self = ctx.tensor(0);
+  int64_t groups = ctx.getInt(1);
+  if (self.dim() <= 2)
+    throw Error("channel_shuffle expects input to have at least 3 "
+                "dimensions, but got input with sizes " +
+                shapeToString(self.sizes()));
+  if (groups <= 0)
+    throw Error("Number of groups to divide channels in must be positive. "
+                "Value of groups:" +
+                std::to_string(groups));
+  int64_t c = self.size(1);
+  if (c % groups != 0)
+    throw Error("Number of channels must be divisible by groups. Got " +
+                std::to_string(c) + " channels and " + std::to_string(groups) +
+                " groups.");
+  Shape split = self.sizes();
+  split[1] = c / groups;
+  split.insert(split.begin() + 1, groups);
+  Tensor shuffled =
+      transposeView(viewAs(self.contiguous(), split), 1, 2).contiguous();
+  ctx.setResult(0, viewAs(shuffled, self.sizes()));
+}
+
 /// repeat(self, repeats): self tiled `repeats` times, self's shape padded
 /// with leading 1s to len(repeats) dims; a new contiguous tensor.
 void repeat(KernelContext &ctx) {
@@ -1312,6 +1339,7 @@ static const KernelEntry Kernels[] = {
     {"aten.expand", expand},
     {"aten.expand_as", expandAs},
     {"aten.flip", flip},
+    {"aten.channel_shuffle", channelShuffle},
     {"aten.repeat", repeat},
     {"aten.stack", stack},
     {"aten.split.Tensor", splitBySize},

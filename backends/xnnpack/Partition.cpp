@@ -258,6 +258,7 @@ private:
   void globalPool(const Instr &in);
   void softmax(const Instr &in);
   void pad(const Instr &in);
+  void channelShuffle(const Instr &in);
   void reshape(const Instr &in);
   void cat(const Instr &in);
   void split(const Instr &in);
@@ -743,6 +744,32 @@ void Compiler::pad(const Instr &in) {
 
 /// view, reshape, flatten and contiguous, when the result has the same
 /// memory order as the input: no step, the result shares its storage.
+/// aten.channel_shuffle(x, groups): XNNPACK's shuffle of each NHWC pixel.
+void Compiler::channelShuffle(const Instr &in) {
+  const Slot &x = tensor(in, 0);
+  const int64_t groups = constant(in, 1).toInt(), c = x.shape.at(1);
+  if (!x.nhwc)
+    throw Error("input is not 4-d");
+  if (groups < 2 || c % groups)
+    throw Error("groups do not split the channels in two or more");
+  Slot &y = result(in);
+  if (y.shape != x.shape)
+    throw Error("result shape differs from the input's");
+  xnn_operator_t raw = nullptr;
+  std::shared_ptr<Operator> op =
+      make(xnn_create_channel_shuffle_nc_x32(size_t(groups),
+                                             size_t(c / groups), size_t(c),
+                                             size_t(c), 0, &raw),
+           raw, "channel shuffle");
+  uint32_t xr = in.operands[0], yr = in.results[0];
+  size_t pixels = size_t(x.numel() / c);
+  addStep(op, [=](Partition &p) {
+    check(xnn_setup_channel_shuffle_nc_x32(op->op, pixels, p.ptr(xr),
+                                           p.ptr(yr), p.model->pool),
+          "channel shuffle setup");
+  });
+}
+
 void Compiler::reshape(const Instr &in) {
   const Slot &x = tensor(in, 0);
   const TypeSpec &type = in.resultTypes.at(0);
@@ -872,6 +899,7 @@ const std::unordered_map<std::string, Compiler::Builder> &Compiler::builders() {
       {"aten.mean.dim", &Compiler::globalPool},
       {"aten.softmax.int", &Compiler::softmax},
       {"aten.pad", &Compiler::pad},
+      {"aten.channel_shuffle", &Compiler::channelShuffle},
       {"aten.view", &Compiler::reshape},
       {"aten.reshape", &Compiler::reshape},
       {"aten.flatten.using_ints", &Compiler::reshape},

@@ -2,8 +2,9 @@
 # every form TorchScript produces (conv1d/conv2d, their "valid"/"same" string
 # paddings, conv_transpose2d, and the aten._convolution forms of traced
 # models, conv3d), linear algebra (linear, matmul, bmm, addmm), pooling,
-# batch_norm, layer_norm and embedding, and conv_bn_fold, the patterns the
-# folding passes rewrite (test/e2e/fold-passes.test).
+# batch_norm, layer_norm, embedding, channel_shuffle (Shape.cpp), and
+# conv_bn_fold, the patterns the folding passes rewrite
+# (test/e2e/fold-passes.test).
 from typing import Tuple
 
 import torch
@@ -328,6 +329,24 @@ def r(*shape, dtype=torch.float32):
     return torch.randn(*shape, dtype=dtype)
 
 
+# --- Channel shuffle ----------------------------------------------------------------
+
+
+class ChannelShuffle(nn.Module):
+    # nn.ChannelShuffle (aten::channel_shuffle) on 4-d and 3-d inputs, and
+    # ShuffleNet's hand-written shuffle, which fuse-channel-shuffle turns
+    # into the same op.
+    def __init__(self):
+        super().__init__()
+        self.shuffle = nn.ChannelShuffle(3)
+
+    def forward(self, x: Tensor, y: Tensor):
+        n, c, h, w = x.size()
+        v = x.view(n, 2, c // 2, h, w)
+        v = torch.transpose(v, 1, 2).contiguous()
+        return self.shuffle(x), v.view(n, -1, h, w) * 2, torch.channel_shuffle(y, 2)
+
+
 CASES = [
     Case("conv2d_basic", Conv2dBasic(), (r(2, 3, 9, 8),)),
     Case("conv2d_groups", Conv2dGroups(), (r(2, 6, 7, 8),)),
@@ -363,6 +382,7 @@ CASES = [
     Case("batch_norm_train", BatchNormTrain(),
          (r(3, 4, 5, 2), r(4), torch.rand(4) + 0.5, r(4), r(4))),
     Case("layer_norm", LayerNormAll(), (r(2, 3, 5), r(4, 5, dtype=torch.float64))),
+    Case("channel_shuffle", ChannelShuffle(), (r(2, 6, 5, 7), r(3, 4, 5))),
     Case("embedding", EmbeddingAll(),
          (torch.tensor([[1, 2, 9], [0, 1, 5]]), torch.tensor([3, 3, 7], dtype=torch.int32),
           r(6, 4))),

@@ -32,7 +32,7 @@ TEST(PassManager, RegisteredPasses) {
       names,
       (Names{"canonicalize", "conv1d-to-conv2d", "cse", "dce", "fold-conv-bn",
              "fold-linear-bn", "fold-prepack", "freeze", "fuse-add-relu",
-             "fuse-clamp", "hoist-packed-params", "infer-shapes", "inline",
+             "fuse-channel-shuffle", "fuse-clamp", "hoist-packed-params", "infer-shapes", "inline",
              "insert-prepack", "remove-dropout", "unpack-prepacked",
              "unroll-constant-loops", "vulkan-automatic-gpu-transfer", "xnnpack-partition"}));
   EXPECT_EQ(lookupPass("cse"), &getRegisteredPasses()[2]);

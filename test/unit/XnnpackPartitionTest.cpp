@@ -484,6 +484,21 @@ TEST(XnnpackPartition, PadConstant) { pad({2, 3, 5, 7}, "0.5"); }
 TEST(XnnpackPartition, PadZero) { pad({2, 3, 5, 7}, "none"); }
 TEST(XnnpackPartition, Pad2d) { pad({5, 7}, "-1.5"); }
 
+void channelShuffle(const rt::Shape &x, int groups, bool lowered = true) {
+  check(fn("  %g = constant " + std::to_string(groups) +
+           " : i64\n  %r = aten.channel_shuffle(%x, %g) : (tensor, i64) -> "
+           "tensor\n"),
+        {x}, "aten.channel_shuffle", lowered);
+}
+
+TEST(XnnpackPartition, ChannelShuffle) { channelShuffle({2, 12, 5, 7}, 3); }
+TEST(XnnpackPartition, ChannelShuffleGroupsOfOne) {
+  channelShuffle({1, 6, 3, 5}, 6);
+}
+TEST(XnnpackPartition, ChannelShuffle3dStaysOut) {
+  channelShuffle({2, 6, 5}, 2, false);
+}
+
 TEST(XnnpackPartition, FlattenAfterGlobalPooling) {
   check(fn("  %o = constant [1, 1] : list<i64>\n"
            "  %g = aten.adaptive_avg_pool2d(%x, %o) : (tensor, list<i64>) -> "

@@ -402,12 +402,14 @@ void printOpPlacement(Operation *module, bool xnnpack) {
         llvm::outs() << "xnnpack partition " << partition << '\n';
       else if (!xnnpack)
         llvm::outs() << "reference\n";
+      else if (op.getNumRegions())
+        llvm::outs() << "reference (control flow; its regions are placed on "
+                        "their own)\n";
+      else if (std::string why = whyNotXnnpack(&op); !why.empty())
+        llvm::outs() << "reference (" << why << ")\n";
       else
-        llvm::outs() << "reference ("
-                     << (op.getNumRegions() ? "control flow; its regions "
-                                              "are placed on their own"
-                                            : whyNotXnnpack(&op))
-                     << ")\n";
+        llvm::outs() << "reference (in a run of only reshapes, chunks and "
+                        "lists: no partition)\n";
       for (unsigned i = 0; i < op.getNumRegions(); ++i)
         for (Block &b : op.getRegion(i))
           walk(b, 0);
@@ -519,7 +521,7 @@ int main(int argc, char **argv) {
   }
 
   // The xnnpack backend runs what XNNPACK can in NHWC partitions.
-  if (xnnpack && !noOptimize && !runPipeline("xnnpack-partition"))
+  if (xnnpack && !noOptimize && !runPipeline(XnnpackPipeline))
     return 1;
   if (printPlacement)
     printOpPlacement(module->getOperation(), xnnpack);
