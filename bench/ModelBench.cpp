@@ -219,10 +219,10 @@ void BM_FmaPeak(benchmark::State &state) {
   for (auto _ : state)
     avx512 ? fma512() : fma256();
   state.SetLabel(avx512 ? "avx512" : "avx2");
-  state.counters["GFLOPs"] = benchmark::Counter(
-      double(FmaSteps) * FmaChains * (avx512 ? 16 : 8) * 2 *
-          double(state.iterations()) / 1e9,
-      benchmark::Counter::kIsRate);
+  state.counters["GFLOPs"] =
+      benchmark::Counter(double(FmaSteps) * FmaChains * (avx512 ? 16 : 8) * 2 *
+                             double(state.iterations()) / 1e9,
+                         benchmark::Counter::kIsRate);
 }
 
 void BM_Libtorch(benchmark::State &state, std::string model,

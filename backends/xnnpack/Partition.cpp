@@ -757,15 +757,14 @@ void Compiler::channelShuffle(const Instr &in) {
     throw Error("result shape differs from the input's");
   xnn_operator_t raw = nullptr;
   std::shared_ptr<Operator> op =
-      make(xnn_create_channel_shuffle_nc_x32(size_t(groups),
-                                             size_t(c / groups), size_t(c),
-                                             size_t(c), 0, &raw),
+      make(xnn_create_channel_shuffle_nc_x32(size_t(groups), size_t(c / groups),
+                                             size_t(c), size_t(c), 0, &raw),
            raw, "channel shuffle");
   uint32_t xr = in.operands[0], yr = in.results[0];
   size_t pixels = size_t(x.numel() / c);
   addStep(op, [=](Partition &p) {
-    check(xnn_setup_channel_shuffle_nc_x32(op->op, pixels, p.ptr(xr),
-                                           p.ptr(yr), p.model->pool),
+    check(xnn_setup_channel_shuffle_nc_x32(op->op, pixels, p.ptr(xr), p.ptr(yr),
+                                           p.model->pool),
           "channel shuffle setup");
   });
 }
