@@ -13,6 +13,7 @@
 // stays near 1 (the mapped weights themselves, read once to check CRCs).
 //
 //===----------------------------------------------------------------------===//
+#include "ProcStatus.h"
 #include "benchmark/benchmark.h"
 #include "frontend/Importer.h"
 #include "passes/PassManager.h"
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 using namespace irc;
+using irc::bench::procStatus;
 
 namespace {
 std::string fixture(const std::string &name) {
@@ -51,16 +53,6 @@ bool importAndFreeze(const std::string &path, std::string &error) {
     return false;
   benchmark::DoNotOptimize(module->getOperation());
   return true;
-}
-
-/// A field of /proc/self/status in bytes (`VmRSS`, `VmHWM`).
-int64_t procStatus(const char *field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(field, 0) == 0)
-      return std::atoll(line.c_str() + strlen(field) + 1) * 1024;
-  return -1;
 }
 
 /// How much the resident memory peaks above where it started while one

@@ -17,6 +17,7 @@
 // ratios; docs/benchmarks.md has the command and results.
 //
 //===----------------------------------------------------------------------===//
+#include "ProcStatus.h"
 #include "backends/lowering/Lowering.h"
 #include "backends/reference/ReferenceKernels.h"
 #include "backends/xnnpack/XnnpackKernels.h"
@@ -33,6 +34,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include <ATen/Parallel.h>
 #include <chrono>
+#include <cstdio>
 #include <immintrin.h>
 #include <torch/script.h>
 
@@ -246,6 +248,98 @@ void BM_Libtorch(benchmark::State &state, std::string model,
     benchmark::DoNotOptimize(module.forward(args));
 }
 
+/// One run of `variant` ("irc" on xnnpack, libtorch "stock" or "optimized")
+/// of `model` at `threads`: load, prepare, warm up and five inferences, as a
+/// deployment does. Returns false on an error.
+bool runOnce(const std::string &variant, const std::string &model,
+             int threads) {
+  std::string error;
+  rt::NpyArray array;
+  if (!readInput(model, array, error))
+    return false;
+  if (variant == "irc") {
+    rt::Tensor input = rt::Tensor::zeros(
+        rt::DType::F32, rt::Shape(array.shape.begin(), array.shape.end()));
+    std::memcpy(input.rawMutableData(), array.data.data(), array.data.size());
+    Compiled compiled;
+    if (!compile(model, rt::xnnpack::Backend, input, compiled, error))
+      return false;
+    rt::xnnpack::preparePlan(compiled.plan, {size_t(threads)});
+    const rt::Function &fn =
+        compiled.plan.functions[compiled.plan.findFunction("forward")];
+    for (int i = 0; i < 6; ++i)
+      benchmark::DoNotOptimize(rt::run(compiled.plan, fn, {rt::Value(input)}));
+    return true;
+  }
+  at::set_num_threads(threads);
+  torch::NoGradGuard noGrad;
+  torch::jit::Module module = torch::jit::load(
+      fixture(model + ".scripted" +
+              (variant == "optimized" ? ".optimized" : "") + ".pt"));
+  module.eval();
+  torch::Tensor input =
+      torch::from_blob(array.data.data(), array.shape, torch::kFloat32).clone();
+  std::vector<torch::jit::IValue> args{input};
+  for (int i = 0; i < 6; ++i)
+    benchmark::DoNotOptimize(module.forward(args));
+  return true;
+}
+
+/// `--peak-rss=VARIANT:MODEL:THREADS`: runOnce in this fresh process, then
+/// prints the peak resident memory and its rise over the start, in bytes.
+int peakRssMain(const std::string &spec) {
+  size_t a = spec.find(':'), b = spec.rfind(':');
+  if (a == std::string::npos || a == b)
+    return 2;
+  int64_t start = bench::procStatus("VmRSS:");
+  try {
+    if (!runOnce(spec.substr(0, a), spec.substr(a + 1, b - a - 1),
+                 std::atoi(spec.c_str() + b + 1)))
+      return 1;
+  } catch (const std::exception &) {
+    return 1;
+  }
+  int64_t peak = bench::procStatus("VmHWM:");
+  std::printf("%lld %lld\n", (long long)peak, (long long)(peak - start));
+  return 0;
+}
+
+/// Peak resident memory of one run of `model` by irc and by libtorch (stock
+/// and optimized), each in a fresh process of this same program (the same
+/// libraries mapped), at the benchmark's thread count. Counters, in MB:
+/// `<variant>_MB` the process's peak, `<variant>_rise_MB` its rise over the
+/// process at start.
+void BM_PeakRss(benchmark::State &state, std::string model) {
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) {
+    state.SkipWithError("cannot find this program");
+    return;
+  }
+  self[n] = 0;
+  for (auto _ : state) {
+    for (const char *variant : {"irc", "stock", "optimized"}) {
+      std::string command = std::string(self) + " --peak-rss=" + variant + ":" +
+                            model + ":" + std::to_string(state.range(0)) +
+                            " 2>/dev/null";
+      FILE *child = popen(command.c_str(), "r");
+      long long peak = -1, rise = -1;
+      bool ok = child && std::fscanf(child, "%lld %lld", &peak, &rise) == 2;
+      if (child)
+        ok = pclose(child) == 0 && ok;
+      if (!ok) {
+        state.SkipWithError((std::string(variant) + " failed").c_str());
+        return;
+      }
+      std::string name = variant == std::string("irc")
+                             ? "irc"
+                             : std::string("libtorch_") + variant;
+      state.counters[name + "_MB"] = double(peak) / 1e6;
+      state.counters[name + "_rise_MB"] = double(rise) / 1e6;
+    }
+  }
+}
+
 void registerAll() {
   benchmark::RegisterBenchmark("fma_peak", BM_FmaPeak)->UseRealTime();
   for (const char *model : {"mobilenet_v2", "resnet18", "squeezenet1_1",
@@ -262,11 +356,20 @@ void registerAll() {
     add("irc_ref", BM_Irc, rt::ref::Backend);
     add("libtorch_stock", BM_Libtorch, "");
     add("libtorch_optimized", BM_Libtorch, ".optimized");
+    benchmark::RegisterBenchmark((std::string("peak_rss/") + model).c_str(),
+                                 BM_PeakRss, std::string(model))
+        ->Iterations(1)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->Arg(1)
+        ->Arg(2);
   }
 }
 } // namespace
 
 int main(int argc, char **argv) {
+  if (argc == 2 && std::strncmp(argv[1], "--peak-rss=", 11) == 0)
+    return peakRssMain(argv[1] + 11);
   registerAll();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))

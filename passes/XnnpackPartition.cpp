@@ -127,6 +127,11 @@ std::string unaryReason(Operation *op) {
     if (!isNoneConstant(op->getOperand(i)) &&
         !constantDouble(op->getOperand(i)))
       return "its bounds or slope are not constant numbers";
+  if (name.startswith("aten.elu")) {
+    for (unsigned i = 2; i < op->getNumOperands(); ++i)
+      if (constantDouble(op->getOperand(i)) != 1.0)
+        return "scale or input_scale other than 1";
+  }
   if (name.startswith("aten.clamp") || name.startswith("aten.hardtanh")) {
     double lo = -INFINITY, hi = INFINITY;
     bool isMax = name.startswith("aten.clamp_max");
@@ -234,7 +239,8 @@ std::string reason(Operation *op) {
                  "aten.sigmoid_", true)
           .Cases("aten.leaky_relu", "aten.leaky_relu_", "aten.tanh",
                  "aten.tanh_", true)
-          .Cases("aten.hardsigmoid", "aten.hardsigmoid_", true)
+          .Cases("aten.hardsigmoid", "aten.hardsigmoid_", "aten.elu",
+                 "aten.elu_", true)
           .Default(false);
   if (unary) {
     if (std::string r = tensorInput(); !r.empty())

@@ -655,6 +655,26 @@ void leakyReluImpl(KernelContext &ctx, bool inPlace) {
 void leakyRelu(KernelContext &ctx) { leakyReluImpl(ctx, false); }
 void leakyReluInPlace(KernelContext &ctx) { leakyReluImpl(ctx, true); }
 
+/// elu(x, alpha, scale, input_scale): x * scale for x > 0, else
+/// (exp(x * input_scale) - 1) * alpha * scale.
+void eluImpl(KernelContext &ctx, bool inPlace) {
+  const Value &alpha = scalarOperand(ctx, 1, "alpha"),
+              &scale = scalarOperand(ctx, 2, "scale"),
+              &inputScale = scalarOperand(ctx, 3, "input_scale");
+  floatUnary(ctx, "elu", inPlace, [&](auto tag) {
+    using T = decltype(tag);
+    using M = opmath_t<T>;
+    M negative = om(checkedScalarAs<T>(alpha)) * om(checkedScalarAs<T>(scale)),
+      positive = om(checkedScalarAs<T>(scale)),
+      input = om(checkedScalarAs<T>(inputScale));
+    return [=](M x) {
+      return x > 0 ? x * positive : std::expm1(x * input) * negative;
+    };
+  });
+}
+void elu(KernelContext &ctx) { eluImpl(ctx, false); }
+void eluInPlace(KernelContext &ctx) { eluImpl(ctx, true); }
+
 void siluImpl(KernelContext &ctx, bool inPlace) {
   floatUnary(ctx, "silu", inPlace, [](auto tag) {
     using M = opmath_t<decltype(tag)>;
@@ -1455,6 +1475,8 @@ const KernelEntry Kernels[] = {
     {"aten.relu", relu},
     {"aten.relu_", reluInPlace},
     {"aten.leaky_relu", leakyRelu},
+    {"aten.elu", elu},
+    {"aten.elu_", eluInPlace},
     {"aten.leaky_relu_", leakyReluInPlace},
     {"aten.silu", silu},
     {"aten.silu_", siluInPlace},

@@ -501,7 +501,8 @@ void Compiler::binary(const Instr &in) {
               INFINITY);
 }
 
-/// Clamps (relu, relu6, hardtanh, clamp*), hardswish, sigmoid, leaky_relu.
+/// Clamps (relu, relu6, hardtanh, clamp*), hardswish, sigmoid, leaky_relu,
+/// elu.
 void Compiler::unary(const Instr &in) {
   const Slot &x = tensor(in, 0);
   Slot &y = result(in);
@@ -526,6 +527,9 @@ void Compiler::unary(const Instr &in) {
   } else if (name == "sigmoid") {
     status = xnn_create_sigmoid_nc_f32(1, 1, 1, 0, &raw);
     setup = xnn_setup_sigmoid_nc_f32;
+  } else if (name == "elu") {
+    status = xnn_create_elu_nc_f32(1, 1, 1, bound(1, 1.0f), 0, &raw);
+    setup = xnn_setup_elu_nc_f32;
   } else if (name == "leaky_relu") {
     status = xnn_create_leaky_relu_nc_f32(
         1, 1, 1, in.operands.size() > 1 ? bound(1, 0.01f) : 0.01f, 0, &raw);
@@ -888,6 +892,8 @@ const std::unordered_map<std::string, Compiler::Builder> &Compiler::builders() {
       {"aten.sigmoid_", &Compiler::unary},
       {"aten.leaky_relu", &Compiler::unary},
       {"aten.leaky_relu_", &Compiler::unary},
+      {"aten.elu", &Compiler::unary},
+      {"aten.elu_", &Compiler::unary},
       {"aten.tanh", &Compiler::tanh},
       {"aten.tanh_", &Compiler::tanh},
       {"aten.hardsigmoid", &Compiler::hardsigmoid},

@@ -72,6 +72,20 @@ class ActivationsInPlace(nn.Module):
         return y, z, w, r
 
 
+class Elu(nn.Module):
+    # F.elu and nn.ELU (alpha only), in place, and aten::elu's scale and
+    # input_scale (as SELU and CELU use them).
+    def __init__(self):
+        super().__init__()
+        self.elu = nn.ELU(alpha=1.5)
+
+    def forward(self, x: Tensor):
+        y = x + 0
+        F.elu(y[0], 0.3, inplace=True)
+        return (F.elu(x), self.elu(x.transpose(1, 3)), y,
+                torch.ops.aten.elu(x, 0.5, 2.0, 1.5))
+
+
 class ActivationsInt(nn.Module):
     # relu and hardtanh keep integer dtypes; hardtanh truncates float bounds.
     def forward(self, i: Tensor, i8: Tensor, u8: Tensor):
@@ -290,6 +304,7 @@ CASES = [
     Case("activations_f64", ActivationsF64(), (f32(3, 4).double() * 4,)),
     Case("activation_modules", ActivationModules(), (f32(2, 3, 4) * 3,)),
     Case("activations_inplace", ActivationsInPlace(), (f32(5, 4) * 4,)),
+    Case("elu", Elu(), (f32(2, 3, 4, 5) * 3,)),
     Case("activations_int", ActivationsInt(), (ints(3, 4), ints(5, dtype=torch.int8), ints(6, lo=0, hi=40, dtype=torch.uint8))),
     Case("neg_abs", NegAbs(), (f32(3, 4), ints(3, 4), torch.tensor([-128, -5, 0, 7, 127], dtype=torch.int8),
                                torch.tensor([0, 1, 200, 255], dtype=torch.uint8), f32(6).half())),

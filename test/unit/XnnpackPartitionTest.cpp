@@ -382,6 +382,13 @@ TEST(XnnpackPartition, Sigmoid) { unary("sigmoid"); }
 TEST(XnnpackPartition, Tanh) { unary("tanh"); }
 TEST(XnnpackPartition, Hardtanh) { unary("hardtanh", {"-0.5", "1.25"}); }
 TEST(XnnpackPartition, LeakyRelu) { unary("leaky_relu", {"0.2"}); }
+TEST(XnnpackPartition, Elu) { unary("elu", {"0.7", "1.0", "1.0"}); }
+TEST(XnnpackPartition, EluScaledStaysOut) {
+  check(fn("  %a = constant 0.7 : f64\n  %s = constant 2.0 : f64\n"
+           "  %r = aten.elu(%x, %a, %s, %s) : (tensor, f64, f64, f64) -> "
+           "tensor\n"),
+        {kImage}, "aten.elu", false);
+}
 TEST(XnnpackPartition, Clamp) { unary("clamp", {"-0.3", "0.6"}); }
 TEST(XnnpackPartition, ClampMinOnly) {
   check(fn("  %a = constant -0.3 : f64\n  %n = constant none : none\n"

@@ -407,6 +407,9 @@ void printOpPlacement(Operation *module, bool xnnpack) {
                         "their own)\n";
       else if (std::string why = whyNotXnnpack(&op); !why.empty())
         llvm::outs() << "reference (" << why << ")\n";
+      else if (op.hasTrait(InPlace))
+        llvm::outs() << "reference (an in-place write to a tensor made "
+                        "outside its run, or read or viewed elsewhere)\n";
       else
         llvm::outs() << "reference (in a run of only reshapes, chunks and "
                         "lists: no partition)\n";
@@ -541,14 +544,17 @@ int main(int argc, char **argv) {
     try {
       rt::xnnpack::PlanSummary summary =
           rt::xnnpack::preparePlan(plan, {threads, winograd});
+      auto count = [](size_t n, const char *what) {
+        return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+      };
       if (printMemory)
-        llvm::outs() << "memory: " << summary.partitions << " XNNPACK partition"
-                     << (summary.partitions == 1 ? "" : "s") << ", "
-                     << summary.operators << " operators ("
-                     << summary.packedOperators << " with packed weights, "
-                     << summary.winogradConvolutions
-                     << " Winograd convolutions); "
-                     << "activations " << summary.activationBytes
+        llvm::outs() << "memory: "
+                     << count(summary.partitions, "XNNPACK partition") << ", "
+                     << count(summary.operators, "operator") << " ("
+                     << summary.packedOperators << " with packed weights), "
+                     << count(summary.winogradConvolutions,
+                              "Winograd convolution")
+                     << "; activations " << summary.activationBytes
                      << " bytes, planned arena " << summary.arenaBytes
                      << " bytes"
                      << llvm::format(" (%.1fx reuse)\n",

@@ -5,7 +5,8 @@
 
 DESCR is NumPy's descr ('<f4', '<i8', '|b1', ...), SHAPE is '2,3' (empty for
 a scalar), VALUES is a comma-separated list written with the struct format
-that matches DESCR. --truncate=N drops the last N bytes.
+that matches DESCR, where `V*N` stands for N copies of V. --truncate=N drops
+the last N bytes.
 """
 import struct
 import sys
@@ -27,7 +28,11 @@ def main():
     header = header + " " * pad + "\n"
     fmt = FORMATS.get(descr, "f")
     data = b""
+    items = []
     for v in filter(None, values.split(",")):
+        value, _, count = v.partition("*")
+        items += [value] * (int(count) if count else 1)
+    for v in items:
         if fmt == "?":
             data += struct.pack("<?", v == "1" or v.lower() == "true")
         elif fmt in ("f", "d", "ff", ">f"):
