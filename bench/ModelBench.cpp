@@ -60,7 +60,7 @@ bool readInput(const std::string &model, rt::NpyArray &input,
 
 /// A compiled irc model: the plan keeps what it needs of the context.
 struct Compiled {
-  Context ctx;
+  std::unique_ptr<Context> ctx = std::make_unique<Context>();
   rt::KernelRegistry registry;
   rt::Plan plan;
   /// Multiply-accumulates of its convolutions and linears.
@@ -103,12 +103,12 @@ double countMacs(Operation *root) {
 bool compile(const std::string &model, const std::string &backend,
              const rt::Tensor &input, Compiled &out, std::string &error) {
   llvm::SourceMgr sources;
-  out.ctx.getDiagEngine().setHandler([&](const Diagnostic &d) {
+  out.ctx->getDiagEngine().setHandler([&](const Diagnostic &d) {
     if (error.empty())
       error = d.message;
   });
   std::optional<Module> module =
-      importTorchScript(fixture(model + ".scripted.pt"), out.ctx, sources);
+      importTorchScript(fixture(model + ".scripted.pt"), *out.ctx, sources);
   if (!module)
     return false;
   auto run = [&](const std::string &pipeline) {
@@ -122,7 +122,7 @@ bool compile(const std::string &model, const std::string &backend,
   for (FuncOp f : getFunctions(module->getOperation()))
     if (f.getName() == "forward")
       forward = f;
-  Type argType = typeOfValue(out.ctx, rt::Value(input));
+  Type argType = typeOfValue(*out.ctx, rt::Value(input));
   if (!forward ||
       failed(specializeArguments(forward.getOperation(), {argType}, error)) ||
       !run("infer-shapes,canonicalize,cse,dce"))
@@ -264,6 +264,7 @@ bool runOnce(const std::string &variant, const std::string &model,
     Compiled compiled;
     if (!compile(model, rt::xnnpack::Backend, input, compiled, error))
       return false;
+    compiled.ctx.reset(); // as irc-run does: the plan stands alone
     rt::xnnpack::preparePlan(compiled.plan, {size_t(threads)});
     const rt::Function &fn =
         compiled.plan.functions[compiled.plan.findFunction("forward")];

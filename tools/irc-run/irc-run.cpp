@@ -437,9 +437,10 @@ int main(int argc, char **argv) {
     fail("unknown backend '" + backendName + "' (available: ref, xnnpack)");
 
   // Compile: import or parse, freeze, clean up, lower.
-  Context ctx;
+  auto context = std::make_unique<Context>();
+  Context &ctx = *context;
   llvm::SourceMgr mgr;
-  SourceMgrDiagnosticHandler handler(mgr, ctx);
+  auto handler = std::make_unique<SourceMgrDiagnosticHandler>(mgr, ctx);
   std::optional<Module> module;
   bool archive = isTorchScriptArchive(modelFile);
   if (archive) {
@@ -540,6 +541,11 @@ int main(int argc, char **argv) {
   rt::Plan plan;
   if (failed(lowerToPlan(module->getOperation(), registry, backendName, plan)))
     return 1;
+  // The plan stands alone: free the IR (folded weights, and the archive's
+  // mapping where no plan tensor uses it) before XNNPACK packs the weights.
+  module.reset();
+  handler.reset();
+  context.reset();
   if (xnnpack) {
     try {
       rt::xnnpack::PlanSummary summary =
