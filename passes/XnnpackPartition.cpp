@@ -20,6 +20,7 @@
 #include "ir/Builder.h"
 #include "ir/Module.h"
 #include "ir/Region.h"
+#include "passes/Partitioning.h"
 #include "passes/Pass.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -32,56 +33,6 @@
 using namespace irc;
 
 namespace {
-
-/// A float32 tensor of static shape with at least one element (XNNPACK
-/// rejects empty ones).
-bool isF32Static(Type t) {
-  if (!t || !t.isTensor() || !t.hasStaticShape() || t.getDType() != DType::F32)
-    return false;
-  return llvm::all_of(t.getShape(), [](int64_t d) { return d > 0; });
-}
-
-/// Ops that only name constants: copied into every partition that uses
-/// them, never a reason to end one.
-bool isFree(Operation *op) {
-  if (op->is(OpId::Constant))
-    return true;
-  if (!op->is(OpId::PrimListConstruct))
-    return false;
-  return llvm::all_of(op->getOperands(), [](Value *v) {
-    Operation *d = v->getDefiningOp();
-    return d && d->is(OpId::Constant);
-  });
-}
-
-bool isConstant(Value *v) {
-  Operation *d = v->getDefiningOp();
-  return d && isFree(d);
-}
-
-bool isReshape(Operation *op) {
-  return llvm::StringSwitch<bool>(op->getName())
-      .Cases("aten.view", "aten.reshape", "aten.flatten.using_ints",
-             "aten.contiguous", true)
-      .Default(false);
-}
-
-/// True when the op writes its first operand (aten.relu_, aten.add_.Tensor).
-bool isInPlace(Operation *op) { return op->hasTrait(InPlace); }
-
-std::optional<double> constantDouble(Value *v) {
-  Attribute a = getConstantValue(v);
-  if (a && a.is(Attribute::Kind::Float))
-    return a.getFloat();
-  if (a && a.is(Attribute::Kind::Int))
-    return double(a.getInt());
-  return std::nullopt;
-}
-
-bool isNoneConstant(Value *v) {
-  Attribute a = getConstantValue(v);
-  return a && a.is(Attribute::Kind::None);
-}
 
 /// Memory order of 4-d values is NHWC inside a partition; a shape is in the
 /// same order either way when it has one channel or one pixel.
@@ -111,7 +62,7 @@ std::string binaryReason(Operation *op) {
     if (!isF32Static(v->getType()))
       return "operand is not a non-empty float32 tensor of static shape";
     llvm::ArrayRef<int64_t> s = v->getType().getShape();
-    if (result.getShape().size() != 4 || s.size() == 4 || isConstant(v))
+    if (result.getShape().size() != 4 || s.size() == 4 || isConstantValue(v))
       continue;
     llvm::SmallVector<int64_t, 4> aligned(4 - s.size(), 1);
     aligned.append(s.begin(), s.end());
@@ -199,7 +150,7 @@ std::string reason(Operation *op) {
       return "input is not a non-empty float32 tensor of static shape";
     for (unsigned i = 1; i < op->getNumOperands(); ++i)
       if (!op->getOperand(i)->getType().isTensor() &&
-          !isConstant(op->getOperand(i)))
+          !isConstantValue(op->getOperand(i)))
         return "operand #" + std::to_string(i) + " is not a constant";
     return "";
   };
@@ -301,7 +252,7 @@ std::string reason(Operation *op) {
       return "negative padding";
     return "";
   }
-  if (isReshape(op)) {
+  if (isReshapeOp(op)) {
     if (in.getShape() != out.getShape() &&
         (!plainOrder(in.getShape()) || !plainOrder(out.getShape())))
       return "a reshape that moves data between NHWC and NCHW order";
@@ -310,7 +261,7 @@ std::string reason(Operation *op) {
   if (name == "aten.cat") {
     Operation *list = op->getOperand(0)->getDefiningOp();
     if (!list || !list->is(OpId::PrimListConstruct) ||
-        !op->getOperand(0)->hasOneUse() || !isConstant(op->getOperand(1)))
+        !op->getOperand(0)->hasOneUse() || !isConstantValue(op->getOperand(1)))
       return "its list is not built next to it";
     for (Value *v : list->getOperands())
       if (!isF32Static(v->getType()))
@@ -334,77 +285,8 @@ std::string reason(Operation *op) {
   return "XNNPACK has no lowering for this op";
 }
 
-/// Which tensors share memory, as far as partitions care: a partition's
-/// reshapes and chunks copy, and its in-place ops write a new buffer, which
-/// is only right when no alias of the value is written or read elsewhere.
-/// Values are grouped by the schemas' alias annotations (`Tensor(a) self ->
-/// Tensor(a)`) and through lists and tuples; a group is written when an op
-/// writes one of its values (`Tensor(a!)`).
-class Aliases {
-public:
-  explicit Aliases(Operation *func) {
-    func->walk([&](Operation *op) {
-      const OpInfo *info = op->getInfo();
-      bool container =
-          op->is(OpId::PrimListConstruct) || op->is(OpId::PrimListUnpack) ||
-          op->is(OpId::PrimTupleConstruct) || op->is(OpId::PrimTupleUnpack);
-      if (container) {
-        for (Value *r : op->getResults())
-          for (Value *v : op->getOperands())
-            classes.unionSets(r, v);
-        return;
-      }
-      if (!info)
-        return;
-      const Schema &schema = info->schema;
-      for (size_t i = 0; i < schema.params.size() && i < op->getNumOperands();
-           ++i) {
-        const SchemaType &t = schema.params[i].type;
-        if (t.isWritten())
-          written.push_back(op->getOperand(i));
-        for (size_t j = 0; j < schema.results.size() && j < op->getNumResults();
-             ++j)
-          if (!t.alias.empty() &&
-              letter(t.alias) == letter(aliasOf(schema.results[j])))
-            classes.unionSets(op->getResult(j), op->getOperand(i));
-      }
-    });
-    for (Value *v : written)
-      writtenLeaders.insert(classes.getOrInsertLeaderValue(v));
-  }
-
-  bool isWritten(Value *v) {
-    return writtenLeaders.count(classes.getOrInsertLeaderValue(v));
-  }
-  /// The number of values that share memory with `v` (1: only itself).
-  size_t size(Value *v) {
-    auto it = classes.findValue(classes.getOrInsertLeaderValue(v));
-    return std::distance(classes.member_begin(it), classes.member_end());
-  }
-
-private:
-  /// The annotation of `t` or of its elements (`Tensor(a)[]`).
-  static llvm::StringRef aliasOf(const SchemaType &t) {
-    llvm::StringRef alias = t.alias;
-    t.forEachNested([&](const SchemaType &nested) {
-      if (alias.empty())
-        alias = nested.alias;
-    });
-    return alias;
-  }
-  static llvm::StringRef letter(llvm::StringRef alias) {
-    return alias.take_while([](char c) { return c != '!' && c != ' '; });
-  }
-  llvm::EquivalenceClasses<Value *> classes;
-  llvm::SmallVector<Value *, 8> written;
-  llvm::DenseSet<Value *> writtenLeaders;
-};
-
-/// Whether `op` computes (a partition of only reshapes is not worth it).
-bool computes(Operation *op) {
-  return !isReshape(op) && !op->is(OpId::PrimListConstruct) &&
-         !op->is(OpId::PrimListUnpack) && op->getName() != "aten.chunk" &&
-         op->getName() != "aten.split.Tensor";
+PartitionTarget xnnpackTarget() {
+  return {OpId::XnnPartition, reason};
 }
 
 class XnnpackPartitionPass : public Pass {
@@ -412,135 +294,14 @@ public:
   llvm::StringRef getArgument() const override { return "xnnpack-partition"; }
 
   LogicalResult run(Operation *module) override {
-    for (Operation &func : module->getRegion(0).front()) {
-      if (!func.is(OpId::Func))
-        continue;
-      Aliases a(&func);
-      aliases = &a;
-      partitionBlock(func.getRegion(0).front());
-    }
+    uint64_t partitions = 0, ops = 0;
+    partitionModule(module, xnnpackTarget(), partitions, ops);
+    numPartitions += partitions;
+    numOps += ops;
     return success();
   }
 
 private:
-  void partitionBlock(Block &block) {
-    llvm::SmallVector<Operation *, 32> run;
-    llvm::SmallPtrSet<Operation *, 32> inRun;
-    auto flush = [&] {
-      if (llvm::any_of(run, computes))
-        makePartition(run);
-      run.clear();
-      inRun.clear();
-    };
-    for (Operation &op : llvm::make_early_inc_range(block)) {
-      for (unsigned i = 0; i < op.getNumRegions(); ++i)
-        for (Block &nested : op.getRegion(i))
-          partitionBlock(nested);
-      if (isFree(&op) || op.hasTrait(Terminator))
-        continue;
-      if (!joins(&op, inRun)) {
-        flush();
-        if (!joins(&op, inRun))
-          continue; // the op may begin the next run
-      }
-      run.push_back(&op);
-      inRun.insert(&op);
-    }
-    flush();
-  }
-
-  bool joins(Operation *op, const llvm::SmallPtrSetImpl<Operation *> &inRun) {
-    // A tensor list joins with the cat that reads it.
-    if (op->is(OpId::PrimListConstruct))
-      return op->getResult(0)->hasOneUse() &&
-             reason(*op->getResult(0)->getUsers().begin()).empty();
-    if (!reason(op).empty())
-      return false;
-    if (op->is(OpId::PrimListUnpack))
-      return inRun.count(op->getOperand(0)->getDefiningOp());
-    if (op->getName() == "aten.cat" &&
-        !inRun.count(op->getOperand(0)->getDefiningOp()))
-      return false;
-    // Views copy inside a partition: fine unless the memory is written.
-    if (isReshape(op) || op->is(OpId::PrimListUnpack) ||
-        op->getName() == "aten.chunk" || op->getName() == "aten.split.Tensor")
-      return !aliases->isWritten(op->getOperand(0));
-    if (isInPlace(op)) {
-      // The write goes to a new buffer: the old value must have no other
-      // reader and no alias (the in-place result is its only one).
-      Value *written = op->getOperand(0);
-      Operation *def = written->getDefiningOp();
-      return def && inRun.count(def) && written->hasOneUse() &&
-             aliases->size(written) == 2;
-    }
-    return true;
-  }
-
-  void makePartition(llvm::ArrayRef<Operation *> ops) {
-    Context &ctx = ops.front()->getContext();
-    llvm::SmallPtrSet<Operation *, 32> members(ops.begin(), ops.end());
-    llvm::SetVector<Value *> inputs, outputs;
-    llvm::SetVector<Operation *> freeOps;
-    std::function<void(Value *)> needFree = [&](Value *v) {
-      Operation *d = v->getDefiningOp();
-      for (Value *o : d->getOperands())
-        needFree(o);
-      freeOps.insert(d);
-    };
-    for (Operation *op : ops) {
-      for (Value *v : op->getOperands()) {
-        Operation *d = v->getDefiningOp();
-        if (d && members.count(d))
-          continue;
-        if (d && isFree(d))
-          needFree(v);
-        else
-          inputs.insert(v);
-      }
-      for (Value *r : op->getResults())
-        for (Operation *user : r->getUsers())
-          if (!members.count(user))
-            outputs.insert(r);
-    }
-    llvm::SmallVector<Type, 4> resultTypes;
-    for (Value *v : outputs)
-      resultTypes.push_back(v->getType());
-    Builder b(ctx);
-    b.setInsertionPoint(ops.front());
-    Operation *partition =
-        b.create(ops.front()->getLoc(), OpId::XnnPartition, resultTypes,
-                 llvm::SmallVector<Value *, 4>(inputs.begin(), inputs.end()));
-    Block &body = partition->getRegion(0).emplaceBlock();
-    IRMapping map;
-    for (Value *v : inputs)
-      map.map(v, body.addArgument(v->getType(), v->getNameHint()));
-    b.setInsertionPointToEnd(&body);
-    for (Operation *op : freeOps)
-      b.clone(*op, map);
-    for (Operation *op : ops) {
-      op->remove();
-      body.push_back(op);
-      for (OpOperand &operand : op->getOpOperands())
-        if (Value *mapped = map.lookupOrNull(operand.get()))
-          operand.set(mapped);
-    }
-    b.setInsertionPointToEnd(&body);
-    b.create(ops.back()->getLoc(), OpId::PrimYield, {},
-             llvm::SmallVector<Value *, 4>(outputs.begin(), outputs.end()));
-    for (unsigned i = 0; i < outputs.size(); ++i)
-      outputs[i]->replaceUsesWithIf(partition->getResult(i), [&](OpOperand &u) {
-        return u.getOwner() != nullptr &&
-               u.getOwner()->getParentOp() != partition;
-      });
-    // Constants now copied into the partition may have no other use.
-    for (Operation *op : llvm::reverse(freeOps))
-      if (op->use_empty())
-        op->erase();
-    ++numPartitions;
-    numOps += ops.size();
-  }
-
-  Aliases *aliases = nullptr;
   Statistic numPartitions{*this, "num-partitions", "Partitions made"};
   Statistic numOps{*this, "num-ops", "Ops moved into partitions"};
 };
@@ -548,13 +309,7 @@ private:
 } // namespace
 
 std::string irc::whyNotXnnpack(Operation *op) {
-  if (isFree(op))
-    return "";
-  if (op->is(OpId::PrimListConstruct))
-    return op->getResult(0)->hasOneUse()
-               ? reason(*op->getResult(0)->getUsers().begin())
-               : "a list used more than once";
-  return reason(op);
+  return whyNotInPartition(op, xnnpackTarget());
 }
 
 std::unique_ptr<Pass> irc::createXnnpackPartitionPass() {

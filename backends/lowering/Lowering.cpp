@@ -381,9 +381,9 @@ LogicalResult Lowering::lowerOp(Operation *op, rt::Block &out) {
       if (failed(lowerBlock(op->getRegion(i).front(), instr.regions.back())))
         return failure();
     }
-  } else if (op->is(OpId::XnnPartition) &&
+  } else if ((op->is(OpId::XnnPartition) || op->is(OpId::VkPartition)) &&
              !registry.lookup(backend, instr.opName)) {
-    // Backends without XNNPACK run the partition's ops one by one.
+    // Backends without a kernel for the partition run its ops one by one.
     instr.kind = rt::Instr::Kind::Region;
     instr.regions.emplace_back();
     if (failed(lowerBlock(op->getRegion(0).front(), instr.regions.back())))

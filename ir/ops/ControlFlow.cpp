@@ -103,9 +103,10 @@ LogicalResult irc::verifyLoop(Operation *op) {
 LogicalResult irc::verifyYield(Operation *op) {
   Operation *parent = op->getParentOp();
   if (!parent || (!parent->is(OpId::PrimIf) && !parent->is(OpId::PrimLoop) &&
-                  !parent->is(OpId::XnnPartition)))
-    return op->emitOpError()
-           << "must be inside 'prim.if', 'prim.loop' or 'xnn.partition'";
+                  !parent->is(OpId::XnnPartition) &&
+                  !parent->is(OpId::VkPartition)))
+    return op->emitOpError() << "must be inside 'prim.if', 'prim.loop', "
+                                "'xnn.partition' or 'vk.partition'";
   return success();
 }
 

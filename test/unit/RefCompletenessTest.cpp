@@ -19,7 +19,7 @@ TEST(RefCompleteness, EveryTableOpHasAReferenceKernel) {
       "module", "func", "return", "call", "constant", "const",
       "prim.if", "prim.loop", "prim.yield",
       // Runs its region's ops in place where the backend has no kernel.
-      "xnn.partition"};
+      "xnn.partition", "vk.partition"};
   // No kernel, on purpose.
   const std::set<std::string> without = {
       // Method calls on objects are resolved by `freeze` before lowering.

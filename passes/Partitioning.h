@@ -1,0 +1,60 @@
+//===- Partitioning.h - Grouping runs of ops into partition ops -*- C++ -*-===//
+//
+// What xnnpack-partition and vulkan-partition share: a backend says which
+// ops it can run (a reason otherwise), and runs of consecutive such ops of a
+// block become one isolated partition op (`xnn.partition`, `vk.partition`)
+// whose region holds them and copies of the constants they use, with the
+// values used after the run as its results. A partition computes into
+// buffers of its own, so views copy and in-place ops write a new buffer:
+// an alias analysis from the schemas keeps that invisible.
+//
+//===----------------------------------------------------------------------===//
+#ifndef IRC_PASSES_PARTITIONING_H
+#define IRC_PASSES_PARTITIONING_H
+
+#include "ir/Operation.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace irc {
+
+/// A backend's partitions.
+struct PartitionTarget {
+  /// The partition op made (OpId::XnnPartition, OpId::VkPartition).
+  OpId partition;
+  /// Why the backend cannot run `op` in a partition, or "" when it can. A
+  /// prim.list_construct is judged by its user, prim.list_unpack with the
+  /// op whose list it takes apart.
+  std::function<std::string(Operation *)> reason;
+};
+
+/// Partitions every function of `module` for `target`; adds the partitions
+/// made and the ops moved into them to the counters.
+void partitionModule(Operation *module, const PartitionTarget &target,
+                     uint64_t &partitions, uint64_t &ops);
+
+/// Why `op` stays out of `target`'s partitions, or "" when it can go in;
+/// an op may still stay out for where it stands (an in-place op on a
+/// partition input).
+std::string whyNotInPartition(Operation *op, const PartitionTarget &target);
+
+// Helpers for the backends' reasons.
+
+/// Constants and lists of constants: copied into every partition that uses
+/// them, never a reason to end one.
+bool isFreeOp(Operation *op);
+/// A value made by a free op.
+bool isConstantValue(Value *v);
+/// view, reshape, flatten.using_ints, contiguous.
+bool isReshapeOp(Operation *op);
+/// A float32 tensor of static shape with at least one element.
+bool isF32Static(Type t);
+/// The value of a constant int or float.
+std::optional<double> constantDouble(Value *v);
+bool isNoneConstant(Value *v);
+
+} // namespace irc
+
+#endif // IRC_PASSES_PARTITIONING_H
