@@ -100,10 +100,11 @@ public:
   bool isWritten(Value *v) {
     return writtenLeaders.count(classes.getOrInsertLeaderValue(v));
   }
-  /// The number of values that share memory with `v` (1: only itself).
-  size_t size(Value *v) {
+  /// The values that share memory with `v`, `v` included.
+  llvm::iterator_range<llvm::EquivalenceClasses<Value *>::member_iterator>
+  members(Value *v) {
     auto it = classes.findValue(classes.getOrInsertLeaderValue(v));
-    return std::distance(classes.member_begin(it), classes.member_end());
+    return {classes.member_begin(it), classes.member_end()};
   }
 
 private:
@@ -182,12 +183,24 @@ public:
         op->getName() == "aten.chunk" || op->getName() == "aten.split.Tensor")
       return !aliases->isWritten(op->getOperand(0));
     if (op->hasTrait(InPlace)) {
-      // The write goes to a new buffer: the old value must have no other
-      // reader and no alias (the in-place result is its only one).
+      // The write goes to a new buffer: nothing may read the old value
+      // afterwards. So every alias made before this op is made in the run
+      // and read once, by the next op of a chain of in-place ops (resnet's
+      // `out += identity; out = relu_(out)`); aliases made later hold the
+      // new value (and their own in-place ops are judged when they come).
       Value *written = op->getOperand(0);
       Operation *def = written->getDefiningOp();
-      return def && inRun.count(def) && written->hasOneUse() &&
-             aliases->size(written) == 2;
+      if (!def || !inRun.count(def) || !written->hasOneUse())
+        return false;
+      return llvm::all_of(aliases->members(written), [&](Value *v) {
+        Operation *d = v->getDefiningOp();
+        if (!d)
+          return false;
+        if (inRun.count(d))
+          return v->hasOneUse();
+        return d == op || (d->getBlock() == op->getBlock() &&
+                           op->isBeforeInBlock(d));
+      });
     }
     return true;
   }

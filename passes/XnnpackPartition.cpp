@@ -12,8 +12,8 @@
 // Produces: one `xnn.partition` per run with at least one op that computes,
 // holding the run's ops and copies of the constants they use; values made
 // inside and used outside become its results. An in-place op joins only when
-// the tensor it writes is made earlier in the run by an op that is not a
-// view, and nothing else reads it.
+// every alias of the tensor it writes is made earlier in the run and read
+// once, by the next op of a chain of in-place ops ending at it.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/XnnpackPartition.h"

@@ -14,6 +14,9 @@ packages=(
   pkg-config libminizip-dev           # frontend/: reading .pt archives
   libxnnpack-dev libpthreadpool-dev   # backends/xnnpack/
   libcpuinfo-dev                      #   (XNNPACK's CPU detection)
+  libvulkan-dev glslc                 # backends/vulkan/: loader, GLSL to SPIR-V
+  mesa-vulkan-drivers                 #   lavapipe: a Vulkan device on the CPU
+  vulkan-validationlayers             #   the tests run under the validation layer
   python3-torch python3-torchvision   # test fixtures and reference outputs
   python3-numpy                       #   (never linked into irc)
   libtorch-dev                        # bench/: irc against torch::jit::load

@@ -15,3 +15,11 @@ void ref::registerKernels(KernelRegistry &registry) {
   registerScalarKernels(registry);
   registerContainerKernels(registry);
 }
+
+void ref::registerKernelsAs(KernelRegistry &registry,
+                           const std::string &backend) {
+  KernelRegistry reference;
+  registerKernels(reference);
+  for (const std::string &op : reference.ops(Backend))
+    registry.add(backend, op, reference.lookup(Backend, op));
+}

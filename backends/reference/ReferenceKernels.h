@@ -12,6 +12,8 @@
 
 #include "runtime/Kernel.h"
 
+#include <string>
+
 namespace irc::rt::ref {
 
 /// The backend name kernels are registered under.
@@ -19,6 +21,10 @@ inline constexpr const char *Backend = "ref";
 
 /// Registers every reference kernel under Backend.
 void registerKernels(KernelRegistry &registry);
+
+/// Registers every reference kernel under `backend` (another backend's
+/// fallback for the ops it does not run itself).
+void registerKernelsAs(KernelRegistry &registry, const std::string &backend);
 
 // One per source file, each adding that file's table.
 void registerElementwiseKernels(KernelRegistry &registry);

@@ -260,10 +260,7 @@ const KernelEntry Kernels[] = {
 } // namespace
 
 void xnnpack::registerKernels(KernelRegistry &registry) {
-  KernelRegistry reference;
-  ref::registerKernels(reference);
-  for (const std::string &op : reference.ops(ref::Backend))
-    registry.add(Backend, op, reference.lookup(ref::Backend, op));
+  ref::registerKernelsAs(registry, Backend);
   registry.add(Backend, Kernels);
   registerPartitionKernel(registry);
 }

@@ -34,7 +34,8 @@ TEST(PassManager, RegisteredPasses) {
              "fold-linear-bn", "fold-prepack", "freeze", "fuse-add-relu",
              "fuse-channel-shuffle", "fuse-clamp", "hoist-packed-params", "infer-shapes", "inline",
              "insert-prepack", "remove-dropout", "unpack-prepacked",
-             "unroll-constant-loops", "vulkan-automatic-gpu-transfer", "xnnpack-partition"}));
+             "unroll-constant-loops", "vulkan-automatic-gpu-transfer", "vulkan-partition",
+             "xnnpack-partition"}));
   EXPECT_EQ(lookupPass("cse"), &getRegisteredPasses()[2]);
   EXPECT_EQ(lookupPass("cse2"), nullptr);
 }

@@ -14,6 +14,7 @@
 
 #include "backends/lowering/Lowering.h"
 #include "backends/reference/ReferenceKernels.h"
+#include "backends/vulkan/VulkanKernels.h"
 #include "backends/xnnpack/XnnpackKernels.h"
 #include "frontend/Importer.h"
 #include "ir/AsmParser.h"
@@ -23,6 +24,7 @@
 #include "passes/InferShapes.h"
 #include "passes/MobilePipeline.h"
 #include "passes/PassManager.h"
+#include "passes/VulkanPartition.h"
 #include "passes/XnnpackPartition.h"
 #include "runtime/Npy.h"
 
@@ -51,8 +53,10 @@ cl::opt<std::string> modelFile(cl::Positional, cl::Required,
 cl::opt<std::string>
     backendName("backend",
                 cl::desc("Backend to run on: ref (plain C++ kernels, the "
-                         "oracle) or xnnpack (compiles with the cpu mobile "
-                         "pipeline; XNNPACK runs the xnn.* ops)"),
+                         "oracle), xnnpack (compiles with the cpu mobile "
+                         "pipeline; XNNPACK runs the xnn.* ops) or vulkan "
+                         "(the vulkan mobile pipeline; compute shaders on "
+                         "the Vulkan device)"),
                 cl::init("ref"), cl::cat(category));
 cl::opt<std::string> functionName("function",
                                   cl::desc("Function to run (default forward)"),
@@ -104,8 +108,13 @@ cl::list<std::string> mobileBlocklist(
     cl::CommaSeparated, cl::value_desc("step"), cl::cat(category));
 cl::opt<bool> printMemory(
     "print-memory",
-    cl::desc("Print the XNNPACK partitions' planned activation memory "
-             "against the sum of their activations"),
+    cl::desc("Print the XNNPACK or Vulkan partitions' planned activation "
+             "memory against the sum of their activations"),
+    cl::cat(category));
+cl::opt<bool> profile(
+    "profile",
+    cl::desc("Vulkan backend: print each dispatch's time on the device in "
+             "the (last) run, from timestamp queries"),
     cl::cat(category));
 cl::opt<bool> printPlacement(
     "print-placement",
@@ -376,15 +385,18 @@ void printSummary(size_t i, const rt::Value &v) {
 }
 
 /// One line per op that computes (constants and partition boundaries
-/// aside): `LOCATION: OP: xnnpack partition N` or `LOCATION: OP: reference
-/// (REASON)`.
-void printOpPlacement(Operation *module, bool xnnpack) {
+/// aside): `LOCATION: OP: xnnpack partition N` (or `vulkan partition N`) or
+/// `LOCATION: OP: reference (REASON)`; for vulkan, the ops left to the host
+/// run between a download and an upload.
+void printOpPlacement(Operation *module, llvm::StringRef backend) {
+  const bool xnnpack = backend == rt::xnnpack::Backend,
+             vulkan = backend == rt::vulkan::Backend;
   unsigned partitions = 0;
   std::function<void(Block &, int)> walk = [&](Block &block, int partition) {
     for (Operation &op : block) {
       if (op.is(OpId::Constant) || op.hasTrait(Terminator))
         continue;
-      if (op.is(OpId::XnnPartition)) {
+      if (op.is(OpId::XnnPartition) || op.is(OpId::VkPartition)) {
         walk(op.getRegion(0).front(), int(++partitions));
         continue;
       }
@@ -399,13 +411,15 @@ void printOpPlacement(Operation *module, bool xnnpack) {
       llvm::outs() << os.str() << (os.str().empty() ? "" : ": ") << op.getName()
                    << ": ";
       if (partition)
-        llvm::outs() << "xnnpack partition " << partition << '\n';
-      else if (!xnnpack)
+        llvm::outs() << backend << " partition " << partition << '\n';
+      else if (!xnnpack && !vulkan)
         llvm::outs() << "reference\n";
       else if (op.getNumRegions())
         llvm::outs() << "reference (control flow; its regions are placed on "
                         "their own)\n";
-      else if (std::string why = whyNotXnnpack(&op); !why.empty())
+      else if (std::string why = xnnpack ? whyNotXnnpack(&op)
+                                         : whyNotVulkan(&op);
+               !why.empty())
         llvm::outs() << "reference (" << why << ")\n";
       else if (op.hasTrait(InPlace))
         llvm::outs() << "reference (an in-place write to a tensor made "
@@ -432,9 +446,11 @@ int main(int argc, char **argv) {
       "irc-run: run a TorchScript archive or .irc model on .npy inputs\n\n"
       "  irc-run model.pt --input=@x.npy --output=@y.npy --print\n");
 
-  const bool xnnpack = backendName == rt::xnnpack::Backend;
-  if (backendName != rt::ref::Backend && !xnnpack)
-    fail("unknown backend '" + backendName + "' (available: ref, xnnpack)");
+  const bool xnnpack = backendName == rt::xnnpack::Backend,
+             vulkan = backendName == rt::vulkan::Backend;
+  if (backendName != rt::ref::Backend && !xnnpack && !vulkan)
+    fail("unknown backend '" + backendName +
+         "' (available: ref, xnnpack, vulkan)");
 
   // Compile: import or parse, freeze, clean up, lower.
   auto context = std::make_unique<Context>();
@@ -510,12 +526,18 @@ int main(int argc, char **argv) {
     if (!runPipeline("infer-shapes,canonicalize,cse,dce"))
       return 1;
   }
-  // The xnnpack backend runs what the cpu pipeline makes.
-  if (optimizeForMobile.getNumOccurrences() || (xnnpack && !noOptimize)) {
+  // The xnnpack backend runs what the cpu pipeline makes, the vulkan one
+  // what the vulkan pipeline makes.
+  if (optimizeForMobile.getNumOccurrences() ||
+      ((xnnpack || vulkan) && !noOptimize)) {
     std::string error;
-    std::string mobile = buildMobilePipeline(
-        optimizeForMobile.empty() ? "cpu" : llvm::StringRef(optimizeForMobile),
-        mobileBlocklist, error, preserved);
+    std::string target = vulkan                     ? "vulkan"
+                         : optimizeForMobile.empty() ? "cpu"
+                                                     : optimizeForMobile.getValue();
+    if (vulkan && !optimizeForMobile.empty() && optimizeForMobile != "vulkan")
+      fail("--backend=vulkan runs the vulkan mobile pipeline");
+    std::string mobile =
+        buildMobilePipeline(target, mobileBlocklist, error, preserved);
     if (!error.empty())
       fail(error);
     if (!runPipeline(mobile))
@@ -527,14 +549,19 @@ int main(int argc, char **argv) {
   // The xnnpack backend runs what XNNPACK can in NHWC partitions.
   if (xnnpack && !noOptimize && !runPipeline(XnnpackPipeline))
     return 1;
+  // The vulkan backend runs what has shaders in partitions, on the device.
+  if (vulkan && !noOptimize && !runPipeline(VulkanPipeline))
+    return 1;
   if (printPlacement)
-    printOpPlacement(module->getOperation(), xnnpack);
+    printOpPlacement(module->getOperation(), backendName);
   if (printIR)
     module->getOperation()->print(llvm::errs());
 
   rt::KernelRegistry registry;
   if (xnnpack) {
     rt::xnnpack::registerKernels(registry);
+  } else if (vulkan) {
+    rt::vulkan::registerKernels(registry);
   } else {
     rt::ref::registerKernels(registry);
   }
@@ -571,8 +598,23 @@ int main(int argc, char **argv) {
     } catch (const rt::Error &e) {
       fail(e.what());
     }
+  } else if (vulkan) {
+    try {
+      rt::vulkan::PlanSummary summary =
+          rt::vulkan::preparePlan(plan, {profile});
+      if (printMemory)
+        llvm::outs() << "memory: " << summary.device << ": "
+                     << summary.partitions << " Vulkan partition"
+                     << (summary.partitions == 1 ? "" : "s") << ", "
+                     << summary.dispatches << " dispatches; activations "
+                     << summary.activationBytes << " bytes, planned arena "
+                     << summary.arenaBytes << " bytes, weights "
+                     << summary.weightBytes << " bytes\n";
+    } catch (const rt::Error &e) {
+      fail(e.what());
+    }
   } else if (printMemory) {
-    fail("--print-memory needs --backend=xnnpack");
+    fail("--print-memory needs --backend=xnnpack or vulkan");
   }
   const rt::Function &fn = plan.functions[plan.findFunction(functionName)];
 
@@ -626,6 +668,18 @@ int main(int argc, char **argv) {
     double median =
         n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
     llvm::outs() << llvm::format("median_ms: %.3f\n", median);
+  }
+  if (profile) {
+    if (!vulkan)
+      fail("--profile needs --backend=vulkan");
+    double total = 0;
+    for (const rt::vulkan::DispatchTime &t : rt::vulkan::lastProfile(plan)) {
+      llvm::outs() << llvm::format("profile: %9.3f ms  ", t.ms) << t.what
+                   << '\n';
+      total += t.ms;
+    }
+    llvm::outs() << llvm::format("profile: %9.3f ms  total on the device\n",
+                                 total);
   }
   return allMatch ? 0 : 1;
 }

@@ -1,0 +1,183 @@
+//===- VulkanPartition.cpp - vulkan-partition -----------------------------===//
+//
+// Matches: runs of consecutive ops of a block that the Vulkan backend has
+// shaders for, on float32 tensors of static shape (whyNotVulkan says which
+// and why not): vk.conv2d_run, vk.conv_transpose2d_run and vk.linear_run
+// with folded parameters; add/sub/mul/div (Tensor and Scalar, in-place
+// forms, _add_relu) with broadcasting over up to 6 dims; relu, relu6,
+// hardtanh, clamp, clamp_min/max, hardswish, hardsigmoid, sigmoid, tanh,
+// leaky_relu, elu; max_pool2d, avg_pool2d, adaptive_avg_pool2d; mean and
+// sum over consecutive dims; softmax and log_softmax; view, reshape,
+// flatten, contiguous; transpose and permute; cat; chunk/split with their
+// prim.list_unpack; and the vk.to_vulkan / vk.to_cpu transfers that
+// vulkan-automatic-gpu-transfer put at the functions' edges. Constants (and
+// lists of them) in between do not break a run (passes/Partitioning.h).
+// Produces: one `vk.partition` per run with at least one op that computes;
+// its operands are uploaded and its results downloaded, so an op left out
+// runs on the host between a download and an upload.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/VulkanPartition.h"
+#include "ir/Module.h"
+#include "passes/Partitioning.h"
+#include "passes/Pass.h"
+
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace irc;
+
+namespace {
+
+/// Whether every one of `v`'s operands after the first is a tensor or a
+/// constant.
+std::string constantParams(Operation *op) {
+  for (unsigned i = 1; i < op->getNumOperands(); ++i)
+    if (!op->getOperand(i)->getType().isTensor() &&
+        !isConstantValue(op->getOperand(i)))
+      return "operand #" + std::to_string(i) + " is not a constant";
+  return "";
+}
+
+std::string reason(Operation *op) {
+  llvm::StringRef name = op->getName();
+  if (op->getNumRegions())
+    return "control flow";
+  for (Value *r : op->getResults())
+    if (r->getType().isTensor() && !isF32Static(r->getType()))
+      return "result is not a non-empty float32 tensor of static shape";
+  if (name == "prim.list_unpack") {
+    Operation *def = op->getOperand(0)->getDefiningOp();
+    if (!def || (def->getName() != "aten.chunk" &&
+                 def->getName() != "aten.split.Tensor"))
+      return "not the parts of a chunk or split";
+    return reason(def);
+  }
+  if (name == "aten.cat") {
+    Operation *list = op->getOperand(0)->getDefiningOp();
+    if (!list || !list->is(OpId::PrimListConstruct) ||
+        !op->getOperand(0)->hasOneUse() || !isConstantValue(op->getOperand(1)))
+      return "its list is not built next to it";
+    for (Value *v : list->getOperands())
+      if (!isF32Static(v->getType()))
+        return "an input is not a non-empty float32 tensor of static shape";
+    return "";
+  }
+  if (!op->getNumOperands() || !isF32Static(op->getOperand(0)->getType()))
+    return "input is not a non-empty float32 tensor of static shape";
+  if (std::string r = constantParams(op); !r.empty())
+    return r;
+  if (name == "aten.chunk" || name == "aten.split.Tensor") {
+    Value *list = op->getResult(0);
+    if (!list->hasOneUse() ||
+        !(*list->getUsers().begin())->is(OpId::PrimListUnpack))
+      return "its parts are not taken apart by prim.list_unpack";
+    return "";
+  }
+  if (name == "vk.conv2d_run" || name == "vk.conv_transpose2d_run" ||
+      name == "vk.linear_run") {
+    Attribute params = op->getOperand(1)->getDefiningOp()->getAttr("value");
+    if (!params || (!params.is(Attribute::Kind::Object) &&
+                    !params.is(Attribute::Kind::SymbolRef)))
+      return "packed parameters are not folded (run fold-prepack)";
+    size_t rank = op->getOperand(0)->getType().getShape().size();
+    if (name != "vk.linear_run" && rank != 4)
+      return "input is not 4-d (batched NCHW)";
+    return "";
+  }
+  bool binary =
+      llvm::StringSwitch<bool>(name)
+          .Cases("aten.add.Tensor", "aten.add_.Tensor", "aten.add.Scalar",
+                 "aten.sub.Tensor", "aten.sub_.Tensor", "aten.sub.Scalar", true)
+          .Cases("aten.mul.Tensor", "aten.mul_.Tensor", "aten.mul.Scalar",
+                 "aten.div.Tensor", "aten.div_.Tensor", "aten.div.Scalar", true)
+          .Cases("aten._add_relu.Tensor", "aten._add_relu_.Tensor", true)
+          .Default(false);
+  if (binary) {
+    if (op->getResult(0)->getType().getShape().size() > 6)
+      return "more than 6 dims";
+    Value *other = op->getOperand(1);
+    if (other->getType().isTensor() ? !isF32Static(other->getType())
+                                    : !constantDouble(other))
+      return "the other operand is not a float32 tensor or a constant number";
+    if (name.startswith("aten.div") && op->getNumOperands() > 2 &&
+        !isNoneConstant(op->getOperand(2)))
+      return "a rounding mode";
+    return "";
+  }
+  bool supported =
+      llvm::StringSwitch<bool>(name)
+          .Cases("aten.relu", "aten.relu_", "aten.relu6", "aten.relu6_", true)
+          .Cases("aten.hardtanh", "aten.hardtanh_", "aten.clamp", "aten.clamp_",
+                 true)
+          .Cases("aten.clamp_min", "aten.clamp_min_", "aten.clamp_max",
+                 "aten.clamp_max_", true)
+          .Cases("aten.hardswish", "aten.hardswish_", "aten.sigmoid",
+                 "aten.sigmoid_", true)
+          .Cases("aten.leaky_relu", "aten.leaky_relu_", "aten.tanh",
+                 "aten.tanh_", true)
+          .Cases("aten.hardsigmoid", "aten.hardsigmoid_", "aten.elu",
+                 "aten.elu_", true)
+          .Cases("aten.max_pool2d", "aten.avg_pool2d",
+                 "aten.adaptive_avg_pool2d", true)
+          .Cases("aten.view", "aten.reshape", "aten.flatten.using_ints",
+                 "aten.contiguous", true)
+          .Cases("vk.to_vulkan", "vk.to_cpu", "aten.transpose.int",
+                 "aten.permute", true)
+          .Default(false);
+  if (supported) {
+    if (name.endswith("pool2d") &&
+        op->getOperand(0)->getType().getShape().size() < 3)
+      return "input is not 3-d or 4-d";
+    if ((name == "aten.transpose.int" || name == "aten.permute") &&
+        op->getOperand(0)->getType().getShape().size() > 6)
+      return "more than 6 dims";
+    return "";
+  }
+  if (name == "aten.mean.dim" || name == "aten.sum.dim_IntList") {
+    llvm::SmallVector<int64_t, 4> dims;
+    int64_t rank = int64_t(op->getOperand(0)->getType().getShape().size());
+    if (!matchConstantIntList(op->getOperand(1), dims))
+      return "dims are not a constant list";
+    for (int64_t &d : dims)
+      d = d < 0 ? d + rank : d;
+    llvm::sort(dims);
+    for (size_t i = 1; i < dims.size(); ++i)
+      if (dims[i] != dims[i - 1] + 1)
+        return "dims that are not consecutive";
+    if (!isNoneConstant(op->getOperand(3)))
+      return "a dtype";
+    return "";
+  }
+  if (name == "aten.softmax.int" || name == "aten.log_softmax.int")
+    return isNoneConstant(op->getOperand(2)) ? "" : "a dtype";
+  return "no Vulkan shader for this op";
+}
+
+PartitionTarget vulkanTarget() { return {OpId::VkPartition, reason}; }
+
+class VulkanPartitionPass : public Pass {
+public:
+  llvm::StringRef getArgument() const override { return "vulkan-partition"; }
+
+  LogicalResult run(Operation *module) override {
+    uint64_t partitions = 0, ops = 0;
+    partitionModule(module, vulkanTarget(), partitions, ops);
+    numPartitions += partitions;
+    numOps += ops;
+    return success();
+  }
+
+private:
+  Statistic numPartitions{*this, "num-partitions", "Partitions made"};
+  Statistic numOps{*this, "num-ops", "Ops moved into partitions"};
+};
+
+} // namespace
+
+std::string irc::whyNotVulkan(Operation *op) {
+  return whyNotInPartition(op, vulkanTarget());
+}
+
+std::unique_ptr<Pass> irc::createVulkanPartitionPass() {
+  return std::make_unique<VulkanPartitionPass>();
+}
