@@ -370,6 +370,7 @@ Buffer::Buffer(Device &device, size_t bytes) : device(device), bytes(bytes) {
     throw Error("Vulkan: out of memory for a " + std::to_string(bytes) +
                 "-byte buffer");
   check(r, "vkAllocateMemory");
+  ++device.allocations;
   check(vkBindBufferMemory(device.device, buffer, memory, 0),
         "vkBindBufferMemory");
   check(vkMapMemory(device.device, memory, 0, VK_WHOLE_SIZE, 0, &mapped),

@@ -10,6 +10,7 @@
 
 #include <vulkan/vulkan.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -84,6 +85,7 @@ public:
   VkCommandPool commandPool = VK_NULL_HANDLE;
   VkPhysicalDeviceProperties properties{};
   uint32_t memoryType = 0; // host-visible, coherent; device-local if any is
+  std::atomic<size_t> allocations{0}; // vkAllocateMemory calls
 
 private:
   Device();

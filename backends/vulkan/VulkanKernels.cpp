@@ -17,3 +17,5 @@ std::string vulkan::deviceDescription() {
 std::vector<std::string> vulkan::takeValidationMessages() {
   return Device::get().takeMessages();
 }
+
+size_t vulkan::memoryAllocations() { return Device::get().allocations; }

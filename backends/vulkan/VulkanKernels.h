@@ -70,6 +70,9 @@ std::string deviceDescription();
 /// validating).
 std::vector<std::string> takeValidationMessages();
 
+/// How many device memory allocations this process has made.
+size_t memoryAllocations();
+
 } // namespace irc::rt::vulkan
 
 #endif // IRC_BACKENDS_VULKAN_VULKANKERNELS_H

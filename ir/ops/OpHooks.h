@@ -98,6 +98,8 @@ LogicalResult verifyPrepack(Operation *op);
 LogicalResult inferReshape(Operation *op, llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferFlatten(Operation *op, llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferCat(Operation *op, llvm::SmallVectorImpl<Type> &results);
+LogicalResult inferPermute(Operation *op,
+                           llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferTranspose(Operation *op,
                              llvm::SmallVectorImpl<Type> &results);
 LogicalResult inferT(Operation *op, llvm::SmallVectorImpl<Type> &results);

@@ -130,6 +130,28 @@ LogicalResult irc::inferTranspose(Operation *op,
   return success();
 }
 
+LogicalResult irc::inferPermute(Operation *op,
+                                llvm::SmallVectorImpl<Type> &results) {
+  Type input = op->getOperand(0)->getType();
+  llvm::SmallVector<int64_t, 6> dims;
+  if (!input.hasRank() || !matchConstantIntList(op->getOperand(1), dims))
+    return unknownShape(op, results, input.getDType());
+  int64_t rank = input.getRank();
+  if (int64_t(dims.size()) != rank)
+    return op->emitOpError() << "has " << dims.size() << " dims for " << input;
+  llvm::SmallVector<int64_t, 6> shape;
+  llvm::SmallVector<bool, 6> seen(size_t(rank), false);
+  for (int64_t d : dims) {
+    if (!normalizeDim(d, std::max<int64_t>(rank, 1)) || seen[size_t(d)])
+      return op->emitOpError()
+             << "dims are not a permutation of the dims of " << input;
+    seen[size_t(d)] = true;
+    shape.push_back(input.getShape()[size_t(d)]);
+  }
+  results.push_back(getTensorType(op->getContext(), shape, input.getDType()));
+  return success();
+}
+
 LogicalResult irc::inferT(Operation *op, llvm::SmallVectorImpl<Type> &results) {
   // aten.t: transposes a matrix; 0-D and 1-D tensors are left as they are.
   Type input = op->getOperand(0)->getType();

@@ -1,18 +1,23 @@
-//===- XnnpackPartitionTest.cpp - xnn.partition against the reference -----===//
+//===- PartitionTest.cpp - Partitions against the reference backend -------===//
 //
-// Each test is a small function whose tensors are typed `tensor` and whose
-// arguments get static float32 shapes (odd and prime sizes) before
-// infer-shapes and xnnpack-partition run. The op under test must end up in
-// an xnn.partition; the module then runs on the reference backend (which
-// runs a partition op by op) and on the xnnpack backend (the partition
-// compiled by preparePlan, with 1 and 2 threads) on the same pseudo-random
-// inputs, and the results must agree within 1e-4 * max(1, max|ref|).
+// The op suite shared by the backends that run partitions: each test is a
+// small function whose tensors are typed `tensor` and whose arguments get
+// static float32 shapes (odd and prime sizes) before infer-shapes and the
+// backend's partition pass run. The op under test must end up in a
+// partition; the module then runs on the reference backend (which runs a
+// partition op by op) and on the backend (XNNPACK with 1 and 2 threads;
+// Vulkan on its device under the validation layer, any message failing the
+// run) on the same pseudo-random inputs, and the results must agree within
+// 1e-4 * max(1, max|ref|). `Partition/*` tests run on both backends (the IR
+// is written with XNNPACK's packed ops, renamed to `vk.*` for Vulkan);
+// `XnnpackPartition.*` and `VulkanPartition.*` only on one.
 //
 //===----------------------------------------------------------------------===//
 
 #include "KernelTestUtils.h"
 #include "TestUtils.h"
 #include "backends/lowering/Lowering.h"
+#include "backends/vulkan/VulkanKernels.h"
 #include "backends/xnnpack/XnnpackKernels.h"
 #include "ir/AsmParser.h"
 #include "ir/Module.h"
@@ -27,6 +32,62 @@ using namespace irc;
 using namespace irc::test;
 
 namespace {
+
+/// A backend that runs partitions.
+struct Backend {
+  const char *name;     // the runtime backend
+  const char *pipeline; // its partition pass
+  OpId partition;
+  const char *prefix; // of its packed ops: the suite's `xnn.` becomes this
+};
+const Backend Xnnpack{rt::xnnpack::Backend, "xnnpack-partition",
+                      OpId::XnnPartition, "xnn."};
+const Backend Vulkan{rt::vulkan::Backend, "vulkan-partition", OpId::VkPartition,
+                     "vk."};
+/// The backend of the running test (its fixture sets it).
+const Backend *backend = &Xnnpack;
+
+/// Why the tests cannot run on Vulkan here, or "" (validation on).
+std::string vulkanUnavailable() {
+  static const std::string why = [] {
+    setenv("IRC_VULKAN_VALIDATION", "1", 0);
+    try {
+      rt::vulkan::deviceDescription();
+      return std::string();
+    } catch (const rt::Error &e) {
+      return std::string(e.what());
+    }
+  }();
+  return why;
+}
+
+class Partition : public testing::TestWithParam<const Backend *> {
+protected:
+  void SetUp() override {
+    backend = GetParam();
+    if (backend == &Vulkan && !vulkanUnavailable().empty())
+      GTEST_SKIP() << "no Vulkan device: " << vulkanUnavailable();
+  }
+};
+INSTANTIATE_TEST_SUITE_P(Backends, Partition,
+                         testing::Values(&Xnnpack, &Vulkan),
+                         [](const testing::TestParamInfo<const Backend *> &i) {
+                           return std::string(i.param->name);
+                         });
+
+class XnnpackPartition : public testing::Test {
+protected:
+  void SetUp() override { backend = &Xnnpack; }
+};
+
+class VulkanPartition : public testing::Test {
+protected:
+  void SetUp() override {
+    backend = &Vulkan;
+    if (!vulkanUnavailable().empty())
+      GTEST_SKIP() << "no Vulkan device: " << vulkanUnavailable();
+  }
+};
 
 /// Deterministic values in [-3, 3] at least 0.1 away from 0 (so that
 /// divisions stay finite).
@@ -89,9 +150,12 @@ std::vector<rt::Tensor> runOn(Operation *module, const char *backend,
                               const std::vector<rt::Value> &args,
                               const Preparation &prep = {}) {
   rt::KernelRegistry registry;
-  bool xnnpack = std::string(backend) == rt::xnnpack::Backend;
+  bool xnnpack = std::string(backend) == rt::xnnpack::Backend,
+       vulkan = std::string(backend) == rt::vulkan::Backend;
   if (xnnpack)
     rt::xnnpack::registerKernels(registry);
+  else if (vulkan)
+    rt::vulkan::registerKernels(registry);
   else
     rt::ref::registerKernels(registry);
   rt::Plan plan;
@@ -105,6 +169,8 @@ std::vector<rt::Tensor> runOn(Operation *module, const char *backend,
     if (prep.expect)
       prep.expect(summary);
   }
+  if (vulkan)
+    EXPECT_GE(rt::vulkan::preparePlan(plan).partitions, 1u);
   for (const rt::Value &r :
        rt::run(plan, plan.functions[plan.findFunction("f")], args))
     flatten(r, out);
@@ -113,17 +179,23 @@ std::vector<rt::Tensor> runOn(Operation *module, const char *backend,
 
 /// Parses `ir` (a module with a function @f whose tensors are `tensor`),
 /// gives @f's arguments the float32 shapes `shapes`, runs infer-shapes and
-/// xnnpack-partition, checks that every `op` is now inside an xnn.partition,
-/// and compares the xnnpack backend, prepared as `prep` says, with the
-/// reference one. With `lowered` false, checks instead that the pass leaves
-/// `op` out.
+/// the backend's partition pass, checks that every `op` is now inside a
+/// partition, and compares the backend (XNNPACK prepared as `prep` says)
+/// with the reference one. With `lowered` false, checks instead that the
+/// pass leaves `op` out.
 void check(const std::string &ir, const std::vector<rt::Shape> &shapes,
            llvm::StringRef op, bool lowered = true,
            const Preparation &prep = {}) {
+  // The suite writes XNNPACK's packed ops; other backends have their own.
+  std::string text = ir, opName = op.str();
+  for (std::string *t : {&text, &opName})
+    for (size_t at = 0; (at = t->find("xnn.", at)) != std::string::npos;
+         ++at)
+      t->replace(at, 4, backend->prefix);
   Context ctx;
   DiagCapture diags(ctx);
-  std::optional<Module> module = parseSourceString(ir, ctx);
-  ASSERT_TRUE(module) << diags.str() << ir;
+  std::optional<Module> module = parseSourceString(text, ctx);
+  ASSERT_TRUE(module) << diags.str() << text;
   Operation *func = nullptr;
   for (FuncOp f : module->getFunctions())
     if (f.getName() == "f")
@@ -134,26 +206,27 @@ void check(const std::string &ir, const std::vector<rt::Shape> &shapes,
     types.push_back(parseType(shapeType(s), ctx));
   std::string error;
   ASSERT_TRUE(succeeded(specializeArguments(func, types, error)))
-      << error << ir;
+      << error << text;
   PassManager pm;
-  ASSERT_EQ(pm.addPipeline("infer-shapes,xnnpack-partition"), "");
-  ASSERT_TRUE(succeeded(pm.run(module->getOperation()))) << diags.str() << ir;
+  ASSERT_EQ(pm.addPipeline(std::string("infer-shapes,") + backend->pipeline),
+            "");
+  ASSERT_TRUE(succeeded(pm.run(module->getOperation()))) << diags.str() << text;
 
   int inside = 0, outside = 0;
   func->walk([&](Operation *o) {
-    if (o->getName() == op)
-      ++(o->getParentOfType(OpId::XnnPartition) ? inside : outside);
+    if (o->getName() == opName)
+      ++(o->getParentOfType(backend->partition) ? inside : outside);
   });
-  std::string text;
-  llvm::raw_string_ostream os(text);
+  std::string printed;
+  llvm::raw_string_ostream os(printed);
   module->getOperation()->print(os);
   if (!lowered) {
-    EXPECT_EQ(inside, 0) << op.str() << " is in a partition:\n" << os.str();
+    EXPECT_EQ(inside, 0) << opName << " is in a partition:\n" << os.str();
     EXPECT_GT(outside, 0) << os.str();
     return;
   }
-  ASSERT_GT(inside, 0) << op.str() << " is in no xnn.partition:\n" << os.str();
-  ASSERT_EQ(outside, 0) << op.str() << " stays out of partitions:\n"
+  ASSERT_GT(inside, 0) << opName << " is in no partition:\n" << os.str();
+  ASSERT_EQ(outside, 0) << opName << " stays out of partitions:\n"
                         << os.str();
 
   std::vector<rt::Value> args;
@@ -162,10 +235,12 @@ void check(const std::string &ir, const std::vector<rt::Shape> &shapes,
   std::vector<rt::Tensor> want =
       runOn(module->getOperation(), rt::ref::Backend, 1, args);
   for (size_t threads : {1, 2}) {
+    if (threads == 2 && backend != &Xnnpack)
+      break;
     SCOPED_TRACE(testing::Message() << threads << " threads\n" << os.str());
     std::vector<rt::Tensor> got;
     try {
-      got = runOn(module->getOperation(), rt::xnnpack::Backend, threads, args,
+      got = runOn(module->getOperation(), backend->name, threads, args,
                   prep);
     } catch (const rt::Error &e) {
       FAIL() << "xnnpack: " << e.what();
@@ -222,19 +297,19 @@ void conv(const rt::Shape &x, int64_t o, int64_t kh, int64_t kw, int64_t groups,
         {x}, "xnn.conv2d_run");
 }
 
-TEST(XnnpackPartition, Conv2d) {
+TEST_P(Partition, Conv2d) {
   conv({2, 3, 11, 13}, 5, 3, 3, 1, "none", "none");
 }
-TEST(XnnpackPartition, Conv2dNoBiasClamped) {
+TEST_P(Partition, Conv2dNoBiasClamped) {
   conv({1, 5, 9, 7}, 7, 3, 2, 1, "-0.5", "0.75", false);
 }
-TEST(XnnpackPartition, Conv2dGrouped) {
+TEST_P(Partition, Conv2dGrouped) {
   conv({2, 6, 7, 11}, 9, 3, 3, 3, "0.0", "none");
 }
-TEST(XnnpackPartition, Conv2dDepthwise) {
+TEST_P(Partition, Conv2dDepthwise) {
   conv({1, 7, 13, 11}, 7, 3, 3, 7, "none", "1.5");
 }
-TEST(XnnpackPartition, Conv2dDepthwiseMultiplier) {
+TEST_P(Partition, Conv2dDepthwiseMultiplier) {
   conv({1, 5, 11, 9}, 10, 5, 3, 5, "-1.0", "1.0");
 }
 
@@ -265,27 +340,27 @@ Preparation expectWinograd(size_t convolutions) {
 
 // Winograd F(4x4, 3x3): channel counts around its 64-channel blocks,
 // partial tiles at the right and bottom, batches, paddings 0 to 2.
-TEST(XnnpackPartition, Conv2dWinograd) {
+TEST_F(XnnpackPartition, Conv2dWinograd) {
   conv3x3({2, 70, 13, 11}, 33, 1, "-0.5", "none", true, expectWinograd(1));
 }
-TEST(XnnpackPartition, Conv2dWinogradUnpaddedClamped) {
+TEST_F(XnnpackPartition, Conv2dWinogradUnpaddedClamped) {
   conv3x3({1, 32, 17, 19}, 65, 0, "0.0", "6.0", false, expectWinograd(1));
 }
-TEST(XnnpackPartition, Conv2dWinogradPadding2) {
+TEST_F(XnnpackPartition, Conv2dWinogradPadding2) {
   conv3x3({3, 40, 10, 9}, 128, 2, "none", "none", true, expectWinograd(1));
 }
-TEST(XnnpackPartition, Conv2dWinogradOffRunsDirect) {
+TEST_F(XnnpackPartition, Conv2dWinogradOffRunsDirect) {
   Preparation prep = expectWinograd(0);
   prep.options.winograd = false;
   conv3x3({2, 70, 13, 11}, 33, 1, "-0.5", "none", true, prep);
 }
-TEST(XnnpackPartition, Conv2dTooFewTilesForWinograd) {
+TEST_F(XnnpackPartition, Conv2dTooFewTilesForWinograd) {
   conv3x3({1, 64, 7, 7}, 64, 1, "none", "none", true, expectWinograd(0));
 }
 
 // A conv whose weights exceed the slice budget runs as one operator per
 // 16 output channels here (24 * 9 * 4 bytes each: 18 fit in 16 KiB).
-TEST(XnnpackPartition, Conv2dSlicedOutputChannels) {
+TEST_F(XnnpackPartition, Conv2dSlicedOutputChannels) {
   Preparation prep{{}, [](const rt::xnnpack::PlanSummary &s) {
                      EXPECT_EQ(s.packedOperators, 7u); // 6 x 16 + 4
                    }};
@@ -309,8 +384,8 @@ void linear(const rt::Shape &x, int64_t o, const char *lo, const char *hi) {
         {x}, "xnn.linear_run");
 }
 
-TEST(XnnpackPartition, Linear2d) { linear({3, 7}, 11, "none", "none"); }
-TEST(XnnpackPartition, Linear3dClamped) {
+TEST_P(Partition, Linear2d) { linear({3, 7}, 11, "none", "none"); }
+TEST_P(Partition, Linear3dClamped) {
   linear({2, 5, 13}, 7, "-0.25", "0.5");
 }
 
@@ -344,15 +419,15 @@ void scalar(const std::string &name, const rt::Shape &x) {
 const rt::Shape kImage = {2, 5, 7, 3};
 
 #define BINARY_TESTS(NAME, Name)                                               \
-  TEST(XnnpackPartition, Name##SameShape) { binary(NAME, kImage, kImage); }    \
-  TEST(XnnpackPartition, Name##PerChannel) {                                   \
+  TEST_P(Partition, Name##SameShape) { binary(NAME, kImage, kImage); }    \
+  TEST_P(Partition, Name##PerChannel) {                                   \
     binary(NAME, kImage, {1, 5, 1, 1});                                        \
   }                                                                            \
-  TEST(XnnpackPartition, Name##PerChannelFirst) {                              \
+  TEST_P(Partition, Name##PerChannelFirst) {                              \
     binary(NAME, kImage, {1, 5, 1, 1}, true);                                  \
   }                                                                            \
-  TEST(XnnpackPartition, Name##AlongW) { binary(NAME, {2, 5, 3, 7}, {7}); }    \
-  TEST(XnnpackPartition, Name##Scalar) { scalar(NAME, kImage); }
+  TEST_P(Partition, Name##AlongW) { binary(NAME, {2, 5, 3, 7}, {7}); }    \
+  TEST_P(Partition, Name##Scalar) { scalar(NAME, kImage); }
 
 BINARY_TESTS("add", Add)
 BINARY_TESTS("sub", Sub)
@@ -375,27 +450,27 @@ void unary(const std::string &name, std::vector<const char *> params = {}) {
         {kImage}, "aten." + name);
 }
 
-TEST(XnnpackPartition, Relu) { unary("relu"); }
-TEST(XnnpackPartition, Hardswish) { unary("hardswish"); }
-TEST(XnnpackPartition, Hardsigmoid) { unary("hardsigmoid"); }
-TEST(XnnpackPartition, Sigmoid) { unary("sigmoid"); }
-TEST(XnnpackPartition, Tanh) { unary("tanh"); }
-TEST(XnnpackPartition, Hardtanh) { unary("hardtanh", {"-0.5", "1.25"}); }
-TEST(XnnpackPartition, LeakyRelu) { unary("leaky_relu", {"0.2"}); }
-TEST(XnnpackPartition, Elu) { unary("elu", {"0.7", "1.0", "1.0"}); }
-TEST(XnnpackPartition, EluScaledStaysOut) {
+TEST_P(Partition, Relu) { unary("relu"); }
+TEST_P(Partition, Hardswish) { unary("hardswish"); }
+TEST_P(Partition, Hardsigmoid) { unary("hardsigmoid"); }
+TEST_P(Partition, Sigmoid) { unary("sigmoid"); }
+TEST_P(Partition, Tanh) { unary("tanh"); }
+TEST_P(Partition, Hardtanh) { unary("hardtanh", {"-0.5", "1.25"}); }
+TEST_P(Partition, LeakyRelu) { unary("leaky_relu", {"0.2"}); }
+TEST_P(Partition, Elu) { unary("elu", {"0.7", "1.0", "1.0"}); }
+TEST_F(XnnpackPartition, EluScaledStaysOut) {
   check(fn("  %a = constant 0.7 : f64\n  %s = constant 2.0 : f64\n"
            "  %r = aten.elu(%x, %a, %s, %s) : (tensor, f64, f64, f64) -> "
            "tensor\n"),
         {kImage}, "aten.elu", false);
 }
-TEST(XnnpackPartition, Clamp) { unary("clamp", {"-0.3", "0.6"}); }
-TEST(XnnpackPartition, ClampMinOnly) {
+TEST_P(Partition, Clamp) { unary("clamp", {"-0.3", "0.6"}); }
+TEST_P(Partition, ClampMinOnly) {
   check(fn("  %a = constant -0.3 : f64\n  %n = constant none : none\n"
            "  %r = aten.clamp(%x, %a, %n) : (tensor, f64, none) -> tensor\n"),
         {kImage}, "aten.clamp");
 }
-TEST(XnnpackPartition, ClampMaxOnly) {
+TEST_P(Partition, ClampMaxOnly) {
   check(fn("  %a = constant 0.4 : f64\n  %n = constant none : none\n"
            "  %r = aten.clamp(%x, %n, %a) : (tensor, none, f64) -> tensor\n"),
         {kImage}, "aten.clamp");
@@ -417,28 +492,28 @@ void maxPool(const rt::Shape &x, const char *k, const char *s, const char *p,
 
 const rt::Shape kPoolInput = {2, 3, 12, 13};
 
-TEST(XnnpackPartition, MaxPool2d) {
+TEST_P(Partition, MaxPool2d) {
   maxPool(kPoolInput, "[3, 2]", "[2, 1]", "[1, 1]", "[1, 1]", false);
 }
-TEST(XnnpackPartition, MaxPool2dCeilMode) {
+TEST_P(Partition, MaxPool2dCeilMode) {
   maxPool(kPoolInput, "[3, 2]", "[2, 1]", "[1, 1]", "[1, 1]", true);
 }
-TEST(XnnpackPartition, MaxPool2dDilated) {
+TEST_P(Partition, MaxPool2dDilated) {
   maxPool(kPoolInput, "[3, 2]", "[2, 1]", "[0, 0]", "[2, 2]", false);
 }
-TEST(XnnpackPartition, MaxPool2dDilatedCeilMode) {
+TEST_P(Partition, MaxPool2dDilatedCeilMode) {
   maxPool(kPoolInput, "[3, 2]", "[2, 1]", "[0, 0]", "[2, 2]", true);
 }
 // XNNPACK (February 2022) reads pixels outside a dilated window that
 // overlaps the padding, so those stay out of partitions.
-TEST(XnnpackPartition, MaxPool2dDilatedPaddedStaysOut) {
+TEST_F(XnnpackPartition, MaxPool2dDilatedPaddedStaysOut) {
   maxPool(kPoolInput, "[3, 2]", "[2, 1]", "[1, 1]", "[2, 1]", false, false);
 }
-TEST(XnnpackPartition, MaxPool2dDilatedPaddedCeilModeStaysOut) {
+TEST_F(XnnpackPartition, MaxPool2dDilatedPaddedCeilModeStaysOut) {
   maxPool(kPoolInput, "[3, 2]", "[2, 1]", "[1, 1]", "[2, 1]", true, false);
 }
 
-TEST(XnnpackPartition, AvgPool2d) {
+TEST_P(Partition, AvgPool2d) {
   check(fn("  %k = constant [3, 2] : list<i64>\n"
            "  %s = constant [2, 3] : list<i64>\n"
            "  %p = constant [0, 0] : list<i64>\n"
@@ -449,7 +524,7 @@ TEST(XnnpackPartition, AvgPool2d) {
         {{2, 5, 11, 13}}, "aten.avg_pool2d");
 }
 
-TEST(XnnpackPartition, AdaptiveAvgPool2d) {
+TEST_P(Partition, AdaptiveAvgPool2d) {
   check(fn("  %o = constant [1, 1] : list<i64>\n"
            "  %r = aten.adaptive_avg_pool2d(%x, %o) : (tensor, list<i64>) -> "
            "tensor\n"),
@@ -466,10 +541,10 @@ void mean(bool keepdim) {
         {{3, 5, 7, 11}}, "aten.mean.dim");
 }
 
-TEST(XnnpackPartition, MeanKeepdim) { mean(true); }
-TEST(XnnpackPartition, Mean) { mean(false); }
+TEST_P(Partition, MeanKeepdim) { mean(true); }
+TEST_P(Partition, Mean) { mean(false); }
 
-TEST(XnnpackPartition, Softmax) {
+TEST_P(Partition, Softmax) {
   check(fn("  %d = constant 1 : i64\n  %n = constant none : none\n"
            "  %r = aten.softmax.int(%x, %d, %n) : (tensor, i64, none) -> "
            "tensor\n"),
@@ -487,9 +562,9 @@ void pad(const rt::Shape &x, const char *value) {
         {x}, "aten.pad");
 }
 
-TEST(XnnpackPartition, PadConstant) { pad({2, 3, 5, 7}, "0.5"); }
-TEST(XnnpackPartition, PadZero) { pad({2, 3, 5, 7}, "none"); }
-TEST(XnnpackPartition, Pad2d) { pad({5, 7}, "-1.5"); }
+TEST_F(XnnpackPartition, PadConstant) { pad({2, 3, 5, 7}, "0.5"); }
+TEST_F(XnnpackPartition, PadZero) { pad({2, 3, 5, 7}, "none"); }
+TEST_F(XnnpackPartition, Pad2d) { pad({5, 7}, "-1.5"); }
 
 void channelShuffle(const rt::Shape &x, int groups, bool lowered = true) {
   check(fn("  %g = constant " + std::to_string(groups) +
@@ -498,15 +573,15 @@ void channelShuffle(const rt::Shape &x, int groups, bool lowered = true) {
         {x}, "aten.channel_shuffle", lowered);
 }
 
-TEST(XnnpackPartition, ChannelShuffle) { channelShuffle({2, 12, 5, 7}, 3); }
-TEST(XnnpackPartition, ChannelShuffleGroupsOfOne) {
+TEST_F(XnnpackPartition, ChannelShuffle) { channelShuffle({2, 12, 5, 7}, 3); }
+TEST_F(XnnpackPartition, ChannelShuffleGroupsOfOne) {
   channelShuffle({1, 6, 3, 5}, 6);
 }
-TEST(XnnpackPartition, ChannelShuffle3dStaysOut) {
+TEST_F(XnnpackPartition, ChannelShuffle3dStaysOut) {
   channelShuffle({2, 6, 5}, 2, false);
 }
 
-TEST(XnnpackPartition, FlattenAfterGlobalPooling) {
+TEST_P(Partition, FlattenAfterGlobalPooling) {
   check(fn("  %o = constant [1, 1] : list<i64>\n"
            "  %g = aten.adaptive_avg_pool2d(%x, %o) : (tensor, list<i64>) -> "
            "tensor\n"
@@ -516,7 +591,7 @@ TEST(XnnpackPartition, FlattenAfterGlobalPooling) {
         {{2, 7, 5, 3}}, "aten.flatten.using_ints");
 }
 
-TEST(XnnpackPartition, ClassifierHead) {
+TEST_P(Partition, ClassifierHead) {
   std::string consts =
       "const @w = " + dense({11, 7}, 5) +
       "\nconst @l = object<\"xnn.linear_params\"> {weight = @w, bias = none, "
@@ -534,7 +609,7 @@ TEST(XnnpackPartition, ClassifierHead) {
         {{2, 7, 5, 3}}, "aten.flatten.using_ints");
 }
 
-TEST(XnnpackPartition, Cat) {
+TEST_P(Partition, Cat) {
   check(fn("  %l = prim.list_construct(%x, %y, %z) : (tensor, tensor, tensor) "
            "-> list<tensor>\n"
            "  %one = constant 1 : i64\n"
@@ -555,7 +630,104 @@ void chunk(int64_t channels) {
         {{2, channels, 5, 7}}, "aten.chunk");
 }
 
-TEST(XnnpackPartition, Chunk) { chunk(9); }
-TEST(XnnpackPartition, ChunkUneven) { chunk(7); }
+TEST_P(Partition, Chunk) { chunk(9); }
+TEST_P(Partition, ChunkUneven) { chunk(7); }
+
+} // namespace
+
+// Vulkan only --------------------------------------------------------------
+
+namespace {
+
+TEST_F(VulkanPartition, MaxPool2dDilatedPadded) {
+  maxPool(kPoolInput, "[3, 2]", "[2, 1]", "[1, 1]", "[2, 1]", true);
+}
+TEST_F(VulkanPartition, EluScaled) {
+  check(fn("  %a = constant 0.7 : f64\n  %s = constant 2.0 : f64\n"
+           "  %i = constant 1.5 : f64\n"
+           "  %r = aten.elu(%x, %a, %s, %i) : (tensor, f64, f64, f64) -> "
+           "tensor\n"),
+        {kImage}, "aten.elu");
+}
+TEST_F(VulkanPartition, AddAlphaBroadcastBothWays) {
+  check(fn("  %two = constant 2.5 : f64\n"
+           "  %r = aten.add.Tensor(%x, %y, %two) : (tensor, tensor, f64) -> "
+           "tensor\n",
+           2),
+        {{2, 1, 5, 1}, {3, 1, 7}}, "aten.add.Tensor");
+}
+TEST_F(VulkanPartition, SoftmaxOverChannels) {
+  check(fn("  %d = constant 1 : i64\n  %n = constant none : none\n"
+           "  %r = aten.softmax.int(%x, %d, %n) : (tensor, i64, none) -> "
+           "tensor\n"),
+        {{2, 5, 3, 7}}, "aten.softmax.int");
+}
+TEST_F(VulkanPartition, LogSoftmax) {
+  check(fn("  %d = constant -1 : i64\n  %n = constant none : none\n"
+           "  %r = aten.log_softmax.int(%x, %d, %n) : (tensor, i64, none) -> "
+           "tensor\n"),
+        {{3, 11}}, "aten.log_softmax.int");
+}
+TEST_F(VulkanPartition, SumOverChannels) {
+  check(fn("  %d = constant [1] : list<i64>\n  %k = constant true : bool\n"
+           "  %n = constant none : none\n"
+           "  %r = aten.sum.dim_IntList(%x, %d, %k, %n) : (tensor, list<i64>, "
+           "bool, none) -> tensor\n"),
+        {{2, 5, 3, 7}}, "aten.sum.dim_IntList");
+}
+TEST_F(VulkanPartition, Permute) {
+  check(fn("  %p = constant [2, 0, 3, 1] : list<i64>\n"
+           "  %r = aten.permute(%x, %p) : (tensor, list<i64>) -> tensor\n"),
+        {{2, 3, 5, 7}}, "aten.permute");
+}
+TEST_F(VulkanPartition, Transpose) {
+  check(fn("  %a = constant 0 : i64\n  %b = constant -1 : i64\n"
+           "  %r = aten.transpose.int(%x, %a, %b) : (tensor, i64, i64) -> "
+           "tensor\n"),
+        {{3, 5, 7}}, "aten.transpose.int");
+}
+TEST_F(VulkanPartition, ConvTranspose2d) {
+  std::string consts =
+      "const @w = " + dense({6, 2, 3, 2}, 7) + "\nconst @b = " +
+      dense({4}, 8) +
+      "\nconst @k = object<\"vk.conv_transpose2d_params\"> {weight = @w, "
+      "bias = @b, stride = [2, 1], padding = [1, 0], output_padding = [1, 0], "
+      "dilation = [1, 2], groups = 2, output_min = none, output_max = 1.5} : "
+      "!vk.conv_transpose2d_params\n";
+  check(fn("  %k = constant @k : !vk.conv_transpose2d_params\n"
+           "  %r = vk.conv_transpose2d_run(%x, %k) : (tensor, "
+           "!vk.conv_transpose2d_params) -> tensor\n",
+           1, consts),
+        {{2, 6, 5, 7}}, "vk.conv_transpose2d_run");
+}
+
+/// Repeated runs allocate no Vulkan memory: everything is made when the
+/// plan is prepared.
+TEST_F(VulkanPartition, RunsAllocateNothing) {
+  Context ctx;
+  std::optional<Module> module = parseSourceString(
+      "func @f(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {\n"
+      "  %s = aten.sigmoid(%x) : (tensor<2x3xf32>) -> tensor<2x3xf32>\n"
+      "  %r = aten.tanh(%s) : (tensor<2x3xf32>) -> tensor<2x3xf32>\n"
+      "  return %r : tensor<2x3xf32>\n}\n",
+      ctx);
+  ASSERT_TRUE(module);
+  PassManager pm;
+  ASSERT_EQ(pm.addPipeline("vulkan-partition"), "");
+  ASSERT_TRUE(succeeded(pm.run(module->getOperation())));
+  rt::KernelRegistry registry;
+  rt::vulkan::registerKernels(registry);
+  rt::Plan plan;
+  ASSERT_TRUE(succeeded(lowerToPlan(module->getOperation(), registry,
+                                    rt::vulkan::Backend, plan)));
+  EXPECT_EQ(rt::vulkan::preparePlan(plan).dispatches, 2u);
+  const rt::Function &f = plan.functions[plan.findFunction("f")];
+  rt::Value x(input({2, 3}, 1));
+  rt::run(plan, f, {x});
+  size_t allocations = rt::vulkan::memoryAllocations();
+  for (int i = 0; i < 3; ++i)
+    rt::run(plan, f, {x});
+  EXPECT_EQ(rt::vulkan::memoryAllocations(), allocations);
+}
 
 } // namespace
