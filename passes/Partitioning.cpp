@@ -125,6 +125,19 @@ private:
   llvm::DenseSet<Value *> writtenLeaders;
 };
 
+/// Whether `op` returns a view of its first operand (`Tensor(a) self ->
+/// Tensor(a)` in its schema: transpose, permute, ...), which copies inside
+/// a partition.
+bool returnsView(Operation *op) {
+  const OpInfo *info = op->getInfo();
+  if (!info || op->hasTrait(InPlace) || info->schema.params.empty() ||
+      info->schema.results.empty())
+    return false;
+  const SchemaType &in = info->schema.params[0].type,
+                   &out = info->schema.results[0];
+  return !in.alias.empty() && !in.isWritten() && in.alias == out.alias;
+}
+
 /// Whether `op` computes (a partition of only reshapes, lists and
 /// transfers is not worth it).
 bool computes(Operation *op) {
@@ -179,7 +192,7 @@ public:
         !inRun.count(op->getOperand(0)->getDefiningOp()))
       return false;
     // Views copy inside a partition: fine unless the memory is written.
-    if (isReshapeOp(op) || op->is(OpId::PrimListUnpack) ||
+    if (isReshapeOp(op) || returnsView(op) || op->is(OpId::PrimListUnpack) ||
         op->getName() == "aten.chunk" || op->getName() == "aten.split.Tensor")
       return !aliases->isWritten(op->getOperand(0));
     if (op->hasTrait(InPlace)) {
@@ -198,8 +211,8 @@ public:
           return false;
         if (inRun.count(d))
           return v->hasOneUse();
-        return d == op || (d->getBlock() == op->getBlock() &&
-                           op->isBeforeInBlock(d));
+        return d == op ||
+               (d->getBlock() == op->getBlock() && op->isBeforeInBlock(d));
       });
     }
     return true;

@@ -285,9 +285,7 @@ std::string reason(Operation *op) {
   return "XNNPACK has no lowering for this op";
 }
 
-PartitionTarget xnnpackTarget() {
-  return {OpId::XnnPartition, reason};
-}
+PartitionTarget xnnpackTarget() { return {OpId::XnnPartition, reason}; }
 
 class XnnpackPartitionPass : public Pass {
 public:

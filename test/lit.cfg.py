@@ -34,3 +34,23 @@ if config.have_torch:
 # The import benchmark links libtorch; it is built when libtorch is found.
 if os.path.exists(os.path.join(config.irc_tools_dir, "irc-bench-import")):
     config.available_features.add("import-benchmark")
+
+# The Vulkan tests need a Vulkan device (lavapipe counts; scripts/setup.sh
+# installs it). Where there is none they are unsupported, and this says why.
+import subprocess
+_probe = subprocess.run(
+    [os.path.join(config.irc_tools_dir, "irc-run"),
+     os.path.join(config.test_source_root, "tools", "Inputs", "small.irc"),
+     "--function=f", "--backend=vulkan"],
+    capture_output=True, text=True)
+if _probe.returncode == 0:
+    config.available_features.add("vulkan")
+else:
+    lit_config.note("Vulkan tests are unsupported here: " +
+                    (_probe.stderr.strip() or "irc-run failed"))
+# Every Vulkan instance the tests make runs under the validation layer, and
+# irc fails on any message from it.
+config.environment["IRC_VULKAN_VALIDATION"] = "1"
+for _var in ("IRC_VULKAN_DEVICE", "VK_ICD_FILENAMES", "VK_DRIVER_FILES"):
+    if _var in os.environ:
+        config.environment[_var] = os.environ[_var]

@@ -17,7 +17,7 @@ void ref::registerKernels(KernelRegistry &registry) {
 }
 
 void ref::registerKernelsAs(KernelRegistry &registry,
-                           const std::string &backend) {
+                            const std::string &backend) {
   KernelRegistry reference;
   registerKernels(reference);
   for (const std::string &op : reference.ops(Backend))

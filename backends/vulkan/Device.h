@@ -99,10 +99,9 @@ private:
   std::map<std::pair<std::string, int>, Pipeline> pipelines;
   std::vector<std::string> messages;
 
-  friend VKAPI_ATTR VkBool32 VKAPI_CALL
-  onMessage(VkDebugUtilsMessageSeverityFlagBitsEXT,
-            VkDebugUtilsMessageTypeFlagsEXT,
-            const VkDebugUtilsMessengerCallbackDataEXT *, void *);
+  friend VKAPI_ATTR VkBool32 VKAPI_CALL onMessage(
+      VkDebugUtilsMessageSeverityFlagBitsEXT, VkDebugUtilsMessageTypeFlagsEXT,
+      const VkDebugUtilsMessengerCallbackDataEXT *, void *);
 };
 
 } // namespace irc::rt::vulkan

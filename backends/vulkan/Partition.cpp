@@ -1,4 +1,5 @@
-//===- Partition.cpp - vk.partition: command buffers of compute dispatches -===//
+//===- Partition.cpp - vk.partition: command buffers of compute dispatches
+//-===//
 //
 // A `vk.partition` is compiled once, when the plan is prepared, into one
 // command buffer: one compute dispatch per op (reshapes and transfers share
@@ -18,8 +19,8 @@
 #include "runtime/MemoryPlanner.h"
 #include "runtime/Plan.h"
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <functional>
 #include <unordered_map>
@@ -34,8 +35,8 @@ namespace {
 /// Where a value of the partition lives.
 struct Slot {
   Shape shape;
-  int buffer = -1;          // arena buffer, or -1 for a constant
-  size_t constant = 0;      // the constant's offset in floats
+  int buffer = -1;     // arena buffer, or -1 for a constant
+  size_t constant = 0; // the constant's offset in floats
   int64_t numel() const { return numelOf(shape); }
 };
 
@@ -190,13 +191,13 @@ private:
   void dispatch(const std::string &shader, int specialization,
                 std::vector<uint32_t> bindings, std::vector<uint32_t> push,
                 int64_t elements, const Instr &in) {
-    const Pipeline &pipeline =
-        vulkan::Device::get().pipeline(shader, specialization, uint32_t(bindings.size()),
-                               uint32_t(push.size() * 4));
-    p.steps.push_back({&pipeline, std::move(bindings), std::move(push),
-                       uint32_t(i32(elements)),
-                       (in.location.empty() ? "" : in.location + ": ") +
-                           in.opName});
+    const Pipeline &pipeline = vulkan::Device::get().pipeline(
+        shader, specialization, uint32_t(bindings.size()),
+        uint32_t(push.size() * 4));
+    p.steps.push_back(
+        {&pipeline, std::move(bindings), std::move(push),
+         uint32_t(i32(elements)),
+         (in.location.empty() ? "" : in.location + ": ") + in.opName});
   }
 
   // Builders, one per op family.
@@ -240,8 +241,12 @@ Shape contiguousStrides(const Shape &sizes) {
   return strides;
 }
 
+/// Outputs per invocation of the conv2d and linear shaders for `n` outputs.
+int64_t tileFor(int64_t n) { return n >= 8 ? 8 : n >= 4 ? 4 : 1; }
+
+/// `dim` in [0, rank); a 0-d tensor takes dim 0 or -1, as in PyTorch.
 int64_t wrapDim(int64_t dim, size_t rank) {
-  int64_t r = int64_t(rank);
+  int64_t r = std::max<int64_t>(int64_t(rank), 1);
   if (dim < -r || dim >= r)
     throw Error("dim " + std::to_string(dim) + " out of range");
   return dim < 0 ? dim + r : dim;
@@ -314,9 +319,8 @@ void Compiler::packedRun(const Instr &in) {
   const int64_t outputs = kind == Kind::TransposeConv2d
                               ? pk.weight.size(1) * pk.groups
                               : pk.weight.size(0);
-  Tensor bias = pk.bias.defined()
-                    ? pk.bias
-                    : Tensor::zeros(DType::F32, Shape{outputs});
+  Tensor bias =
+      pk.bias.defined() ? pk.bias : Tensor::zeros(DType::F32, Shape{outputs});
   uint32_t w = addConstant(pk.weight), b = addConstant(bias);
   float lo = float(ref::boundOf(pk.outputMin, -INFINITY)),
         hi = float(ref::boundOf(pk.outputMax, INFINITY));
@@ -325,36 +329,44 @@ void Compiler::packedRun(const Instr &in) {
     int64_t k = pk.weight.size(1);
     if (xs.empty() || xs.back() != k)
       throw Error("input and weight sizes differ");
-    for (int64_t v : {x.numel() / k, k, outputs})
+    const int64_t rows = x.numel() / k, tile = tileFor(outputs);
+    for (int64_t v : {rows, k, outputs})
       word(push, i32(v));
     word(push, lo);
     word(push, hi);
-    dispatch("linear", 0, {in.results[0], in.operands[0], w, b}, push,
-             y.numel(), in);
+    dispatch("linear", int(tile), {in.results[0], in.operands[0], w, b}, push,
+             rows * ((outputs + tile - 1) / tile), in);
     return;
   }
   if (xs.size() != 4 || y.shape.size() != 4)
     throw Error("convolution input must be 4-d");
-  for (int64_t v :
-       {xs[0], xs[1], xs[2], xs[3], outputs, y.shape[2], y.shape[3],
-        pk.weight.size(2), pk.weight.size(3), pk.stride[0], pk.stride[1],
-        pk.padding[0], pk.padding[1], pk.dilation[0], pk.dilation[1],
-        pk.groups})
+  for (int64_t v : {xs[0], xs[1], xs[2], xs[3], outputs, y.shape[2], y.shape[3],
+                    pk.weight.size(2), pk.weight.size(3), pk.stride[0],
+                    pk.stride[1], pk.padding[0], pk.padding[1], pk.dilation[0],
+                    pk.dilation[1], pk.groups})
     word(push, i32(v));
   word(push, lo);
   word(push, hi);
-  dispatch(kind == Kind::Conv2d ? "conv2d" : "conv_transpose2d", 0,
-           {in.results[0], in.operands[0], w, b}, push, y.numel(), in);
+  if (kind == Kind::TransposeConv2d) {
+    dispatch("conv_transpose2d", 0, {in.results[0], in.operands[0], w, b}, push,
+             y.numel(), in);
+    return;
+  }
+  // TILE output channels of a group per invocation.
+  const int64_t perGroup = outputs / pk.groups, tile = tileFor(perGroup);
+  dispatch("conv2d", int(tile), {in.results[0], in.operands[0], w, b}, push,
+           xs[0] * pk.groups * ((perGroup + tile - 1) / tile) * y.shape[2] *
+               y.shape[3],
+           in);
 }
 
 /// aten.{add,sub,mul,div}[_].{Tensor,Scalar} and aten._add_relu[_].Tensor,
 /// broadcasting through per-operand strides.
 void Compiler::binary(const Instr &in) {
   const std::string &name = in.opName;
-  int op = name.rfind("aten.add", 0) == 0 || name.rfind("aten._add", 0) == 0
-               ? 0
-           : name.rfind("aten.sub", 0) == 0 ? 1
-           : name.rfind("aten.mul", 0) == 0 ? 2
+  int op = name.rfind("aten.add", 0) == 0 || name.rfind("aten._add", 0) == 0 ? 0
+           : name.rfind("aten.sub", 0) == 0                                  ? 1
+           : name.rfind("aten.mul", 0) == 0                                  ? 2
                                             : 3;
   float alpha = 1;
   if (op <= 1 && in.operands.size() > 2)
@@ -370,7 +382,7 @@ void Compiler::binary(const Instr &in) {
     tensor(in, 1);
   } else {
     float v = float(constant(in, 1).toDouble());
-    b = addConstant(&v, Shape{1});
+    b = addConstant(&v, Shape{}); // 0-d: broadcasts to any rank
   }
   // Sizes and strides right-aligned to 6 dims.
   auto strides = [&](uint32_t reg) {
@@ -468,17 +480,19 @@ void Compiler::pool(const Instr &in) {
   int64_t divisor = 0;
   if (!max && !constant(in, 6).isNone())
     divisor = constant(in, 6).toInt();
-  auto pair = [](const Shape &v) { return v.size() == 1 ? Shape{v[0], v[0]} : v; };
+  auto pair = [](const Shape &v) {
+    return v.size() == 1 ? Shape{v[0], v[0]} : v;
+  };
   k = pair(k), s = pair(s), pad = pair(pad), d = pair(d);
-  if (x.shape.size() < 3 || k.size() != 2 || s.size() != 2 ||
-      pad.size() != 2 || d.size() != 2)
+  if (x.shape.size() < 3 || k.size() != 2 || s.size() != 2 || pad.size() != 2 ||
+      d.size() != 2)
     throw Error("pooling parameters are not pairs over a 3-d or 4-d input");
   size_t r = x.shape.size();
   std::vector<uint32_t> push;
-  for (int64_t v : {x.numel() / (x.shape[r - 2] * x.shape[r - 1]),
-                    x.shape[r - 2], x.shape[r - 1], y.shape[r - 2],
-                    y.shape[r - 1], k[0], k[1], s[0], s[1], pad[0], pad[1],
-                    d[0], d[1], includePad, divisor})
+  for (int64_t v :
+       {x.numel() / (x.shape[r - 2] * x.shape[r - 1]), x.shape[r - 2],
+        x.shape[r - 1], y.shape[r - 2], y.shape[r - 1], k[0], k[1], s[0], s[1],
+        pad[0], pad[1], d[0], d[1], includePad, divisor})
     word(push, i32(v));
   dispatch("pool2d", max ? 1 : 0, {in.results[0], in.operands[0]}, push,
            y.numel(), in);
@@ -492,9 +506,9 @@ void Compiler::adaptivePool(const Instr &in) {
   if (r < 3)
     throw Error("input is not 3-d or 4-d");
   std::vector<uint32_t> push;
-  for (int64_t v : {x.numel() / (x.shape[r - 2] * x.shape[r - 1]),
-                    x.shape[r - 2], x.shape[r - 1], y.shape[r - 2],
-                    y.shape[r - 1]})
+  for (int64_t v :
+       {x.numel() / (x.shape[r - 2] * x.shape[r - 1]), x.shape[r - 2],
+        x.shape[r - 1], y.shape[r - 2], y.shape[r - 1]})
     word(push, i32(v));
   dispatch("adaptive_avg_pool2d", 0, {in.results[0], in.operands[0]}, push,
            y.numel(), in);
@@ -518,7 +532,7 @@ void Compiler::reduce(const Instr &in) {
       throw Error("dims that are not consecutive");
   int64_t outer = 1, len = 1, inner = 1;
   for (size_t i = 0; i < x.shape.size(); ++i)
-    (int64_t(i) < dims.front() ? outer
+    (int64_t(i) < dims.front()  ? outer
      : int64_t(i) > dims.back() ? inner
                                 : len) *= x.shape[i];
   std::vector<uint32_t> push;
@@ -713,15 +727,16 @@ void record(Partition &p) {
   }
   VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
   barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
-  barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+  barrier.dstAccessMask =
+      VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
   for (size_t i = 0; i < p.steps.size(); ++i) {
     const Step &s = p.steps[i];
     vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, s.pipeline->pipeline);
     vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE,
                             s.pipeline->layout, 0, 1, &s.set, 0, nullptr);
     if (!s.push.empty())
-      vkCmdPushConstants(cb, s.pipeline->layout, VK_SHADER_STAGE_COMPUTE_BIT,
-                         0, uint32_t(s.push.size() * 4), s.push.data());
+      vkCmdPushConstants(cb, s.pipeline->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
+                         uint32_t(s.push.size() * 4), s.push.data());
     uint32_t groups = (s.elements + 63) / 64;
     uint32_t x = std::min<uint32_t>(
         groups, device.properties.limits.maxComputeWorkGroupCount[0]);
@@ -787,9 +802,9 @@ void runPartition(KernelContext &ctx) {
           "vkGetQueryPoolResults");
     p->profile.clear();
     for (size_t i = 0; i < p->steps.size(); ++i)
-      p->profile.push_back({p->steps[i].what,
-                            double(ticks[i + 1] - ticks[i]) *
-                                device.timestampPeriod() / 1e6});
+      p->profile.push_back(
+          {p->steps[i].what,
+           double(ticks[i + 1] - ticks[i]) * device.timestampPeriod() / 1e6});
   }
   for (size_t i = 0; i < p->outputs.size(); ++i) {
     const Slot &s = p->slots.at(p->outputs[i]);
@@ -873,9 +888,9 @@ PlanSummary vulkan::preparePlan(Plan &plan, const PrepareOptions &options) {
     VkQueryPoolCreateInfo queryInfo{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
     queryInfo.queryType = VK_QUERY_TYPE_TIMESTAMP;
     queryInfo.queryCount = queries;
-    check(vkCreateQueryPool(device.device, &queryInfo, nullptr,
-                            &model->queries),
-          "vkCreateQueryPool");
+    check(
+        vkCreateQueryPool(device.device, &queryInfo, nullptr, &model->queries),
+        "vkCreateQueryPool");
   }
   model->commands.resize(partitions.size());
   VkCommandBufferAllocateInfo alloc{

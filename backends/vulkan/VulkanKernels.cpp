@@ -10,9 +10,7 @@ void vulkan::registerKernels(KernelRegistry &registry) {
   registerPartitionKernel(registry);
 }
 
-std::string vulkan::deviceDescription() {
-  return Device::get().description();
-}
+std::string vulkan::deviceDescription() { return Device::get().description(); }
 
 std::vector<std::string> vulkan::takeValidationMessages() {
   return Device::get().takeMessages();

@@ -189,8 +189,7 @@ void check(const std::string &ir, const std::vector<rt::Shape> &shapes,
   // The suite writes XNNPACK's packed ops; other backends have their own.
   std::string text = ir, opName = op.str();
   for (std::string *t : {&text, &opName})
-    for (size_t at = 0; (at = t->find("xnn.", at)) != std::string::npos;
-         ++at)
+    for (size_t at = 0; (at = t->find("xnn.", at)) != std::string::npos; ++at)
       t->replace(at, 4, backend->prefix);
   Context ctx;
   DiagCapture diags(ctx);
@@ -226,8 +225,7 @@ void check(const std::string &ir, const std::vector<rt::Shape> &shapes,
     return;
   }
   ASSERT_GT(inside, 0) << opName << " is in no partition:\n" << os.str();
-  ASSERT_EQ(outside, 0) << opName << " stays out of partitions:\n"
-                        << os.str();
+  ASSERT_EQ(outside, 0) << opName << " stays out of partitions:\n" << os.str();
 
   std::vector<rt::Value> args;
   for (size_t i = 0; i < shapes.size(); ++i)
@@ -240,8 +238,7 @@ void check(const std::string &ir, const std::vector<rt::Shape> &shapes,
     SCOPED_TRACE(testing::Message() << threads << " threads\n" << os.str());
     std::vector<rt::Tensor> got;
     try {
-      got = runOn(module->getOperation(), backend->name, threads, args,
-                  prep);
+      got = runOn(module->getOperation(), backend->name, threads, args, prep);
     } catch (const rt::Error &e) {
       FAIL() << "xnnpack: " << e.what();
     }
@@ -297,9 +294,7 @@ void conv(const rt::Shape &x, int64_t o, int64_t kh, int64_t kw, int64_t groups,
         {x}, "xnn.conv2d_run");
 }
 
-TEST_P(Partition, Conv2d) {
-  conv({2, 3, 11, 13}, 5, 3, 3, 1, "none", "none");
-}
+TEST_P(Partition, Conv2d) { conv({2, 3, 11, 13}, 5, 3, 3, 1, "none", "none"); }
 TEST_P(Partition, Conv2dNoBiasClamped) {
   conv({1, 5, 9, 7}, 7, 3, 2, 1, "-0.5", "0.75", false);
 }
@@ -385,9 +380,7 @@ void linear(const rt::Shape &x, int64_t o, const char *lo, const char *hi) {
 }
 
 TEST_P(Partition, Linear2d) { linear({3, 7}, 11, "none", "none"); }
-TEST_P(Partition, Linear3dClamped) {
-  linear({2, 5, 13}, 7, "-0.25", "0.5");
-}
+TEST_P(Partition, Linear3dClamped) { linear({2, 5, 13}, 7, "-0.25", "0.5"); }
 
 // Binary ops -------------------------------------------------------------
 
@@ -419,14 +412,12 @@ void scalar(const std::string &name, const rt::Shape &x) {
 const rt::Shape kImage = {2, 5, 7, 3};
 
 #define BINARY_TESTS(NAME, Name)                                               \
-  TEST_P(Partition, Name##SameShape) { binary(NAME, kImage, kImage); }    \
-  TEST_P(Partition, Name##PerChannel) {                                   \
-    binary(NAME, kImage, {1, 5, 1, 1});                                        \
-  }                                                                            \
-  TEST_P(Partition, Name##PerChannelFirst) {                              \
+  TEST_P(Partition, Name##SameShape) { binary(NAME, kImage, kImage); }         \
+  TEST_P(Partition, Name##PerChannel) { binary(NAME, kImage, {1, 5, 1, 1}); }  \
+  TEST_P(Partition, Name##PerChannelFirst) {                                   \
     binary(NAME, kImage, {1, 5, 1, 1}, true);                                  \
   }                                                                            \
-  TEST_P(Partition, Name##AlongW) { binary(NAME, {2, 5, 3, 7}, {7}); }    \
+  TEST_P(Partition, Name##AlongW) { binary(NAME, {2, 5, 3, 7}, {7}); }         \
   TEST_P(Partition, Name##Scalar) { scalar(NAME, kImage); }
 
 BINARY_TESTS("add", Add)
@@ -688,8 +679,7 @@ TEST_F(VulkanPartition, Transpose) {
 }
 TEST_F(VulkanPartition, ConvTranspose2d) {
   std::string consts =
-      "const @w = " + dense({6, 2, 3, 2}, 7) + "\nconst @b = " +
-      dense({4}, 8) +
+      "const @w = " + dense({6, 2, 3, 2}, 7) + "\nconst @b = " + dense({4}, 8) +
       "\nconst @k = object<\"vk.conv_transpose2d_params\"> {weight = @w, "
       "bias = @b, stride = [2, 1], padding = [1, 0], output_padding = [1, 0], "
       "dilation = [1, 2], groups = 2, output_min = none, output_max = 1.5} : "

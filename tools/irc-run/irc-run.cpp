@@ -417,8 +417,8 @@ void printOpPlacement(Operation *module, llvm::StringRef backend) {
       else if (op.getNumRegions())
         llvm::outs() << "reference (control flow; its regions are placed on "
                         "their own)\n";
-      else if (std::string why = xnnpack ? whyNotXnnpack(&op)
-                                         : whyNotVulkan(&op);
+      else if (std::string why =
+                   xnnpack ? whyNotXnnpack(&op) : whyNotVulkan(&op);
                !why.empty())
         llvm::outs() << "reference (" << why << ")\n";
       else if (op.hasTrait(InPlace))
@@ -531,9 +531,10 @@ int main(int argc, char **argv) {
   if (optimizeForMobile.getNumOccurrences() ||
       ((xnnpack || vulkan) && !noOptimize)) {
     std::string error;
-    std::string target = vulkan                     ? "vulkan"
-                         : optimizeForMobile.empty() ? "cpu"
-                                                     : optimizeForMobile.getValue();
+    std::string target = vulkan ? "vulkan"
+                         : optimizeForMobile.empty()
+                             ? "cpu"
+                             : optimizeForMobile.getValue();
     if (vulkan && !optimizeForMobile.empty() && optimizeForMobile != "vulkan")
       fail("--backend=vulkan runs the vulkan mobile pipeline");
     std::string mobile =

@@ -1,7 +1,9 @@
 #version 450
 // linear over the last dim: out[m, j] = clamp(bias[j] + sum_k in[m, k] *
-// weight[j, k], lo, hi).
+// weight[j, k], lo, hi). Each invocation computes TILE outputs of one row,
+// reading each input value once for them.
 #include "common.h"
+layout(constant_id = 0) const int TILE = 4;
 layout(std430, binding = 0) writeonly buffer Out { float outData[]; };
 layout(std430, binding = 1) readonly buffer In { float inData[]; };
 layout(std430, binding = 2) readonly buffer Weight { float weight[]; }; // N, K
@@ -13,11 +15,21 @@ layout(push_constant) uniform Params {
 
 void main() {
   uint index = flatIndex();
-  if (index >= uint(p.m * p.n))
+  int blocks = (p.n + TILE - 1) / TILE;
+  if (index >= uint(p.m * blocks))
     return;
-  int j = int(index % uint(p.n)), row = int(index / uint(p.n));
-  float sum = bias[j];
-  for (int i = 0; i < p.k; ++i)
-    sum += inData[row * p.k + i] * weight[j * p.k + i];
-  outData[index] = isnan(sum) ? sum : min(max(sum, p.lo), p.hi);
+  int j0 = int(index % uint(blocks)) * TILE, row = int(index / uint(blocks));
+  int count = min(TILE, p.n - j0);
+  float acc[TILE];
+  for (int t = 0; t < TILE; ++t)
+    acc[t] = bias[j0 + min(t, count - 1)];
+  for (int i = 0; i < p.k; ++i) {
+    float v = inData[row * p.k + i];
+    for (int t = 0; t < TILE; ++t)
+      acc[t] += v * weight[(j0 + min(t, count - 1)) * p.k + i];
+  }
+  for (int t = 0; t < count; ++t) {
+    float r = acc[t];
+    outData[row * p.n + j0 + t] = isnan(r) ? r : min(max(r, p.lo), p.hi);
+  }
 }
