@@ -20,6 +20,7 @@
 #include "ProcStatus.h"
 #include "backends/lowering/Lowering.h"
 #include "backends/reference/ReferenceKernels.h"
+#include "backends/vulkan/VulkanKernels.h"
 #include "backends/xnnpack/XnnpackKernels.h"
 #include "benchmark/benchmark.h"
 #include "frontend/Importer.h"
@@ -27,6 +28,7 @@
 #include "passes/InferShapes.h"
 #include "passes/MobilePipeline.h"
 #include "passes/PassManager.h"
+#include "passes/VulkanPartition.h"
 #include "passes/XnnpackPartition.h"
 #include "runtime/Npy.h"
 #include "runtime/Plan.h"
@@ -133,6 +135,11 @@ bool compile(const std::string &model, const std::string &backend,
       return false;
     out.macs = countMacs(module->getOperation());
     rt::xnnpack::registerKernels(out.registry);
+  } else if (backend == rt::vulkan::Backend) {
+    std::string mobile = buildMobilePipeline("vulkan", {}, error);
+    if (mobile.empty() || !run(mobile + "," + VulkanPipeline))
+      return false;
+    rt::vulkan::registerKernels(out.registry);
   } else {
     rt::ref::registerKernels(out.registry);
   }
@@ -169,13 +176,16 @@ void BM_Irc(benchmark::State &state, std::string model, std::string backend) {
     auto start = std::chrono::steady_clock::now();
     if (backend == rt::xnnpack::Backend)
       rt::xnnpack::preparePlan(plan, {size_t(state.range(0))});
+    else if (backend == rt::vulkan::Backend)
+      state.SetLabel(rt::vulkan::preparePlan(plan).device);
     state.counters["load_ms"] = msSince(start);
     start = std::chrono::steady_clock::now();
     rt::run(plan, fn, {rt::Value(input)});
     state.counters["first_ms"] = msSince(start);
     for (auto _ : state)
       benchmark::DoNotOptimize(rt::run(plan, fn, {rt::Value(input)}));
-    state.counters["GMACs"] = compiled->macs / 1e9;
+    if (compiled->macs)
+      state.counters["GMACs"] = compiled->macs / 1e9;
   } catch (const rt::Error &e) {
     state.SkipWithError(e.what());
   }
@@ -355,6 +365,12 @@ void registerAll() {
     };
     add("irc_xnnpack", BM_Irc, rt::xnnpack::Backend);
     add("irc_ref", BM_Irc, rt::ref::Backend);
+    // The device schedules its own threads (lavapipe: one per core).
+    benchmark::RegisterBenchmark((std::string("irc_vulkan/") + model).c_str(),
+                                 BM_Irc, std::string(model),
+                                 std::string(rt::vulkan::Backend))
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
     add("libtorch_stock", BM_Libtorch, "");
     add("libtorch_optimized", BM_Libtorch, ".optimized");
     benchmark::RegisterBenchmark((std::string("peak_rss/") + model).c_str(),
