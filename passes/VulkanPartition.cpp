@@ -7,7 +7,8 @@
 // forms, _add_relu) with broadcasting over up to 6 dims; relu, relu6,
 // hardtanh, clamp, clamp_min/max, hardswish, hardsigmoid, sigmoid, tanh,
 // leaky_relu, elu; max_pool2d, avg_pool2d, adaptive_avg_pool2d; mean and
-// sum over consecutive dims; softmax and log_softmax; view, reshape,
+// sum over consecutive dims; softmax and log_softmax; layer_norm; bmm and
+// matmul without broadcast batch dims; view, reshape,
 // flatten, contiguous; transpose and permute; cat; chunk/split with their
 // prim.list_unpack; and the vk.to_vulkan / vk.to_cpu transfers that
 // vulkan-automatic-gpu-transfer put at the functions' edges. Constants (and
@@ -150,6 +151,29 @@ std::string reason(Operation *op) {
   }
   if (name == "aten.softmax.int" || name == "aten.log_softmax.int")
     return isNoneConstant(op->getOperand(2)) ? "" : "a dtype";
+  if (name == "aten.layer_norm") {
+    for (unsigned i = 2; i < 4; ++i) {
+      Value *v = op->getOperand(i);
+      if (v->getType().isTensor() ? !isF32Static(v->getType())
+                                  : !isNoneConstant(v))
+        return "weight or bias is not a float32 tensor or None";
+    }
+    return "";
+  }
+  if (name == "aten.bmm" || name == "aten.matmul") {
+    llvm::ArrayRef<int64_t> a = op->getOperand(0)->getType().getShape();
+    Type bt = op->getOperand(1)->getType();
+    if (!isF32Static(bt))
+      return "the other operand is not a non-empty float32 tensor of static "
+             "shape";
+    llvm::ArrayRef<int64_t> b = bt.getShape();
+    if (a.size() < 2 || b.size() < 2)
+      return "an operand with fewer than 2 dims";
+    if (b.size() > 2 && (a.size() != b.size() ||
+                         !std::equal(a.begin(), a.end() - 2, b.begin())))
+      return "batch dims that broadcast";
+    return "";
+  }
   return "no Vulkan shader for this op";
 }
 

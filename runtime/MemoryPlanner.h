@@ -1,5 +1,4 @@
-//===- MemoryPlanner.h - Buffers placed in one arena by liveness -*- C++
-//-*-===//
+//===- MemoryPlanner.h - Buffers in one arena by liveness -------*- C++ -*-===//
 //
 // Static memory planning for a straight-line program: each buffer is live
 // from the step that writes it to the last step that reads it, and buffers

@@ -224,9 +224,10 @@ void Device::pickDevice() {
   if (const char *want = std::getenv("IRC_VULKAN_DEVICE"); want && *want) {
     char *end = nullptr;
     long index = std::strtol(want, &end, 10);
+    bool numeric = *end == 0 && index >= 0 && size_t(index) < devices.size();
     for (const Candidate &c : candidates)
-      if ((*end == 0 && c.device == devices.at(size_t(index))) ||
-          (*end != 0 && std::strstr(c.properties.deviceName, want)))
+      if (numeric ? c.device == devices[size_t(index)]
+                  : std::strstr(c.properties.deviceName, want) != nullptr)
         chosen = &c;
     if (!chosen)
       throw Error("IRC_VULKAN_DEVICE=" + std::string(want) +

@@ -1,5 +1,4 @@
-//===- Partition.cpp - vk.partition: command buffers of compute dispatches
-//-===//
+//===- Partition.cpp - vk.partition: one command buffer of dispatches ----===//
 //
 // A `vk.partition` is compiled once, when the plan is prepared, into one
 // command buffer: one compute dispatch per op (reshapes and transfers share
@@ -208,6 +207,8 @@ private:
   void adaptivePool(const Instr &in);
   void reduce(const Instr &in);
   void softmax(const Instr &in);
+  void layerNorm(const Instr &in);
+  void matmul(const Instr &in);
   void reshape(const Instr &in);
   void permute(const Instr &in);
   void cat(const Instr &in);
@@ -562,6 +563,64 @@ void Compiler::softmax(const Instr &in) {
            {in.results[0], in.operands[0]}, push, outer * inner, in);
 }
 
+/// aten.layer_norm(x, normalized_shape, weight, bias, eps, cudnn_enable)
+/// over the last dims; a missing weight is ones, a missing bias zeros.
+void Compiler::layerNorm(const Instr &in) {
+  const Slot &x = tensor(in, 0);
+  result(in);
+  Shape normalized = constant(in, 1).toIntVector();
+  if (normalized.size() > x.shape.size() ||
+      !std::equal(normalized.begin(), normalized.end(),
+                  x.shape.end() - int64_t(normalized.size())))
+    throw Error("normalized_shape is not the input's last dims");
+  const int64_t len = numelOf(normalized);
+  auto affine = [&](size_t i, float fill) {
+    if (isTensor(in, i)) {
+      if (tensor(in, i).numel() != len)
+        throw Error("weight or bias size is not normalized_shape's");
+      return in.operands[i];
+    }
+    if (!constant(in, i).isNone())
+      throw Error("weight or bias is not a tensor");
+    std::vector<float> values(size_t(len), fill);
+    return addConstant(values.data(), Shape{len});
+  };
+  uint32_t w = affine(2, 1), b = affine(3, 0);
+  std::vector<uint32_t> push;
+  word(push, i32(len ? x.numel() / len : 0));
+  word(push, i32(len));
+  word(push, float(constant(in, 4).toDouble()));
+  dispatch("layer_norm", 0, {in.results[0], in.operands[0], w, b}, push,
+           len ? x.numel() / len : 0, in);
+}
+
+/// aten.bmm, and aten.matmul of an (..., m, k) tensor by a (k, n) matrix or
+/// by a tensor with the same leading dims.
+void Compiler::matmul(const Instr &in) {
+  const Slot &a = tensor(in, 0), &b = tensor(in, 1);
+  Slot &y = result(in);
+  const Shape &as = a.shape, &bs = b.shape;
+  if (as.size() < 2 || bs.size() < 2)
+    throw Error("an operand with fewer than 2 dims");
+  const int64_t m = as[as.size() - 2], k = as.back(), n = bs.back();
+  if (bs[bs.size() - 2] != k)
+    throw Error("inner sizes differ");
+  const int64_t batch = a.numel() / (m * k);
+  int64_t bStride = k * n;
+  if (bs.size() == 2)
+    bStride = 0; // one matrix for every batch
+  else if (b.numel() / (k * n) != batch ||
+           !std::equal(as.begin(), as.end() - 2, bs.begin(), bs.end() - 2))
+    throw Error("batch dims that broadcast");
+  if (y.numel() != batch * m * n)
+    throw Error("the result type's sizes are not the product's");
+  std::vector<uint32_t> push;
+  for (int64_t v : {batch, m, k, n, m * k, bStride})
+    word(push, i32(v));
+  dispatch("bmm", 0, {in.results[0], in.operands[0], in.operands[1]}, push,
+           y.numel(), in);
+}
+
 /// view, reshape, flatten, contiguous and the transfers share their input's
 /// buffer (contiguous data needs no copy).
 void Compiler::reshape(const Instr &in) {
@@ -698,6 +757,8 @@ const std::unordered_map<std::string, Compiler::Builder> &Compiler::builders() {
     t["aten.adaptive_avg_pool2d"] = &Compiler::adaptivePool;
     t["aten.mean.dim"] = t["aten.sum.dim_IntList"] = &Compiler::reduce;
     t["aten.softmax.int"] = t["aten.log_softmax.int"] = &Compiler::softmax;
+    t["aten.layer_norm"] = &Compiler::layerNorm;
+    t["aten.bmm"] = t["aten.matmul"] = &Compiler::matmul;
     for (const char *name :
          {"aten.view", "aten.reshape", "aten.flatten.using_ints",
           "aten.contiguous", "vk.to_vulkan", "vk.to_cpu"})

@@ -691,6 +691,30 @@ TEST_F(VulkanPartition, ConvTranspose2d) {
         {{2, 6, 5, 7}}, "vk.conv_transpose2d_run");
 }
 
+TEST_F(VulkanPartition, LayerNorm) {
+  check(fn("  %s = constant [5, 7] : list<i64>\n"
+           "  %e = constant 1.0e-5 : f64\n  %t = constant true : bool\n"
+           "  %r = aten.layer_norm(%x, %s, %y, %z, %e, %t) : (tensor, "
+           "list<i64>, tensor, tensor, f64, bool) -> tensor\n",
+           3),
+        {{3, 5, 7}, {5, 7}, {5, 7}}, "aten.layer_norm");
+}
+TEST_F(VulkanPartition, LayerNormWithoutAffine) {
+  check(fn("  %s = constant [7] : list<i64>\n  %n = constant none : none\n"
+           "  %e = constant 1.0e-5 : f64\n  %t = constant true : bool\n"
+           "  %r = aten.layer_norm(%x, %s, %n, %n, %e, %t) : (tensor, "
+           "list<i64>, none, none, f64, bool) -> tensor\n"),
+        {{3, 5, 7}}, "aten.layer_norm");
+}
+TEST_F(VulkanPartition, Bmm) {
+  check(fn("  %r = aten.bmm(%x, %y) : (tensor, tensor) -> tensor\n", 2),
+        {{3, 5, 7}, {3, 7, 2}}, "aten.bmm");
+}
+TEST_F(VulkanPartition, MatmulByMatrix) {
+  check(fn("  %r = aten.matmul(%x, %y) : (tensor, tensor) -> tensor\n", 2),
+        {{2, 3, 5, 7}, {7, 4}}, "aten.matmul");
+}
+
 /// Repeated runs allocate no Vulkan memory: everything is made when the
 /// plan is prepared.
 TEST_F(VulkanPartition, RunsAllocateNothing) {
