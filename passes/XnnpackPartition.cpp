@@ -17,17 +17,11 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/XnnpackPartition.h"
-#include "ir/Builder.h"
 #include "ir/Module.h"
-#include "ir/Region.h"
 #include "passes/Partitioning.h"
 #include "passes/Pass.h"
 
-#include "llvm/ADT/DenseSet.h"
-#include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/SetVector.h"
-#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSwitch.h"
 
 using namespace irc;
