@@ -3,7 +3,8 @@
 // Matches: runs of consecutive ops of a block that the Vulkan backend has
 // shaders for, on float32 tensors of static shape (whyNotVulkan says which
 // and why not): vk.conv2d_run, vk.conv_transpose2d_run and vk.linear_run
-// with folded parameters; add/sub/mul/div (Tensor and Scalar, in-place
+// with folded parameters; vk.gru_run and vk.lstm_run, unidirectional and
+// sequence-first; add/sub/mul/div (Tensor and Scalar, in-place
 // forms, _add_relu) with broadcasting over up to 6 dims; relu, relu6,
 // hardtanh, clamp, clamp_min/max, hardswish, hardsigmoid, sigmoid, tanh,
 // leaky_relu, elu; max_pool2d, avg_pool2d, adaptive_avg_pool2d; mean and
@@ -20,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 #include "passes/VulkanPartition.h"
 #include "ir/Module.h"
+#include "ir/Packed.h"
 #include "passes/Partitioning.h"
 #include "passes/Pass.h"
 
@@ -151,6 +153,24 @@ std::string reason(Operation *op) {
   }
   if (name == "aten.softmax.int" || name == "aten.log_softmax.int")
     return isNoneConstant(op->getOperand(2)) ? "" : "a dtype";
+  if (name == "vk.gru_run" || name == "vk.lstm_run") {
+    unsigned states = name == "vk.lstm_run" ? 2 : 1;
+    llvm::SmallVector<PackedField, 8> fields;
+    if (!getPackedFields(op->getOperand(1 + states), fields) ||
+        fields.size() != 7)
+      return "packed parameters are not folded (run fold-prepack)";
+    for (unsigned i = 4; i < 7; ++i) // train, bidirectional, batch_first
+      if (!fields[i].value || !fields[i].value.is(Attribute::Kind::Bool) ||
+          fields[i].value.getBool())
+        return "a training, bidirectional or batch_first recurrence";
+    if (op->getOperand(0)->getType().getShape().size() != 3)
+      return "input is not (sequence, batch, features)";
+    for (unsigned i = 1; i <= states; ++i)
+      if (!isF32Static(op->getOperand(i)->getType()) ||
+          op->getOperand(i)->getType().getShape().size() != 3)
+        return "a state is not a 3-d float32 tensor of static shape";
+    return "";
+  }
   if (name == "aten.layer_norm") {
     for (unsigned i = 2; i < 4; ++i) {
       Value *v = op->getOperand(i);

@@ -208,6 +208,17 @@ private:
   void reduce(const Instr &in);
   void softmax(const Instr &in);
   void layerNorm(const Instr &in);
+  void rnn(const Instr &in);
+  /// An internal buffer of `floats` values, live for the current op.
+  uint32_t scratch(int64_t floats) {
+    Slot s;
+    s.shape = {floats};
+    s.buffer = int(p.buffers.size());
+    p.buffers.push_back({size_t(floats) * sizeof(float), now, now});
+    uint32_t reg = nextScratch++;
+    p.slots[reg] = s;
+    return reg;
+  }
   void matmul(const Instr &in);
   void reshape(const Instr &in);
   void permute(const Instr &in);
@@ -335,6 +346,8 @@ void Compiler::packedRun(const Instr &in) {
       word(push, i32(v));
     word(push, lo);
     word(push, hi);
+    word(push, 0); // offsets
+    word(push, 0);
     dispatch("linear", int(tile), {in.results[0], in.operands[0], w, b}, push,
              rows * ((outputs + tile - 1) / tile), in);
     return;
@@ -594,6 +607,87 @@ void Compiler::layerNorm(const Instr &in) {
            len ? x.numel() / len : 0, in);
 }
 
+/// vk.gru_run(x, hx, params) and vk.lstm_run(x, h, c, params) over a
+/// (T, B, I) input: per layer, the input's gates for the whole sequence in
+/// one linear dispatch, then per step a linear of the hidden state and the
+/// cell, which writes the step's output; the last step's state is copied to
+/// h_n (and c_n).
+void Compiler::rnn(const Instr &in) {
+  const bool lstm = in.opName == "vk.lstm_run";
+  const Slot &x = tensor(in, 0), &h0 = tensor(in, 1);
+  if (lstm)
+    tensor(in, 2);
+  Object &params = constant(in, lstm ? 3 : 2).toObject();
+  auto field = [&](const char *name) -> const Value & {
+    const Value *f = params.find(name);
+    if (!f)
+      throw Error("packed parameters without '" + std::string(name) + "'");
+    return *f;
+  };
+  if (field("bidirectional").toBool() || field("train").toBool() ||
+      field("batch_first").toBool())
+    throw Error("a bidirectional, training or batch_first recurrence");
+  if (x.shape.size() != 3 || h0.shape.size() != 3)
+    throw Error("input or state is not 3-d");
+  const std::vector<Tensor> weights = field("params").toTensorVector();
+  const bool biases = field("has_biases").toBool();
+  const int64_t layers = field("num_layers").toInt(), perLayer = biases ? 4 : 2;
+  const int64_t T = x.shape[0], B = x.shape[1], H = h0.shape[2],
+                G = lstm ? 4 : 3;
+  if (int64_t(weights.size()) != layers * perLayer || h0.shape[0] != layers)
+    throw Error("weights or state do not match num_layers");
+  const uint32_t out = in.results[0], hn = in.results[1];
+  result(in, 0);
+  result(in, 1);
+  if (lstm)
+    result(in, 2);
+  const uint32_t gx = scratch(T * B * G * H), gh = scratch(B * G * H),
+                 cell = lstm ? scratch(B * H) : 0;
+  auto linear = [&](uint32_t from, int64_t fromOffset, uint32_t to,
+                    int64_t rows, int64_t k, uint32_t w, uint32_t b) {
+    std::vector<uint32_t> push;
+    for (int64_t v : {rows, k, G * H})
+      word(push, i32(v));
+    word(push, -INFINITY);
+    word(push, INFINITY);
+    word(push, i32(fromOffset));
+    word(push, 0);
+    dispatch("linear", int(tileFor(G * H)), {to, from, w, b}, push,
+             rows * ((G * H + tileFor(G * H) - 1) / tileFor(G * H)), in);
+  };
+  const Tensor zeros = Tensor::zeros(DType::F32, Shape{G * H});
+  uint32_t layerIn = in.operands[0];
+  int64_t features = x.shape[2];
+  for (int64_t l = 0; l < layers; ++l) {
+    const Tensor *w = &weights[size_t(l * perLayer)];
+    uint32_t wih = addConstant(w[0]), whh = addConstant(w[1]),
+             bih = addConstant(biases ? w[2] : zeros),
+             bhh = addConstant(biases ? w[3] : zeros);
+    const uint32_t seq = l + 1 == layers ? out : scratch(T * B * H);
+    linear(layerIn, 0, gx, T * B, features, wih, bih);
+    if (lstm)
+      copy(in.operands[2], cell, {B * H}, {1}, {1}, l * B * H, 0, in);
+    for (int64_t t = 0; t < T; ++t) {
+      const uint32_t h = t ? seq : in.operands[1];
+      const int64_t hOffset = t ? (t - 1) * B * H : l * B * H;
+      linear(h, hOffset, gh, B, H, whh, bhh);
+      std::vector<uint32_t> push;
+      for (int64_t v : {B, H, t * B * G * H})
+        word(push, i32(v));
+      if (!lstm)
+        word(push, i32(hOffset));
+      word(push, i32(t * B * H));
+      dispatch(lstm ? "lstm_cell" : "gru_cell", 0,
+               {seq, gx, gh, lstm ? cell : h}, push, B * H, in);
+    }
+    copy(seq, hn, {B * H}, {1}, {1}, (T - 1) * B * H, l * B * H, in);
+    if (lstm)
+      copy(cell, in.results[2], {B * H}, {1}, {1}, 0, l * B * H, in);
+    layerIn = seq;
+    features = H;
+  }
+}
+
 /// aten.bmm, and aten.matmul of an (..., m, k) tensor by a (k, n) matrix or
 /// by a tensor with the same leading dims.
 void Compiler::matmul(const Instr &in) {
@@ -758,6 +852,7 @@ const std::unordered_map<std::string, Compiler::Builder> &Compiler::builders() {
     t["aten.mean.dim"] = t["aten.sum.dim_IntList"] = &Compiler::reduce;
     t["aten.softmax.int"] = t["aten.log_softmax.int"] = &Compiler::softmax;
     t["aten.layer_norm"] = &Compiler::layerNorm;
+    t["vk.gru_run"] = t["vk.lstm_run"] = &Compiler::rnn;
     t["aten.bmm"] = t["aten.matmul"] = &Compiler::matmul;
     for (const char *name :
          {"aten.view", "aten.reshape", "aten.flatten.using_ints",

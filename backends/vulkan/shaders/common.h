@@ -4,6 +4,9 @@
 #extension GL_GOOGLE_include_directive : require
 layout(local_size_x = 64) in;
 
+// tanh without the overflow some drivers' exp-based tanh has.
+float safeTanh(float x) { return x > 15.0 ? 1.0 : (x < -15.0 ? -1.0 : tanh(x)); }
+
 // The flat index of this invocation's output element.
 uint flatIndex() {
   return gl_GlobalInvocationID.x +

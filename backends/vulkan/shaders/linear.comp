@@ -1,7 +1,8 @@
 #version 450
 // linear over the last dim: out[m, j] = clamp(bias[j] + sum_k in[m, k] *
-// weight[j, k], lo, hi). Each invocation computes TILE outputs of one row,
-// reading each input value once for them.
+// weight[j, k], lo, hi), `in` and `out` starting at element offsets (the
+// recurrent cells' steps). Each invocation computes TILE outputs of one
+// row, reading each input value once for them.
 #include "common.h"
 layout(constant_id = 0) const int TILE = 4;
 layout(std430, binding = 0) writeonly buffer Out { float outData[]; };
@@ -11,6 +12,7 @@ layout(std430, binding = 3) readonly buffer Bias { float bias[]; };
 layout(push_constant) uniform Params {
   int m, k, n;
   float lo, hi;
+  int inOffset, outOffset;
 } p;
 
 void main() {
@@ -24,12 +26,13 @@ void main() {
   for (int t = 0; t < TILE; ++t)
     acc[t] = bias[j0 + min(t, count - 1)];
   for (int i = 0; i < p.k; ++i) {
-    float v = inData[row * p.k + i];
+    float v = inData[p.inOffset + row * p.k + i];
     for (int t = 0; t < TILE; ++t)
       acc[t] += v * weight[(j0 + min(t, count - 1)) * p.k + i];
   }
   for (int t = 0; t < count; ++t) {
     float r = acc[t];
-    outData[row * p.n + j0 + t] = isnan(r) ? r : min(max(r, p.lo), p.hi);
+    outData[p.outOffset + row * p.n + j0 + t] =
+        isnan(r) ? r : min(max(r, p.lo), p.hi);
   }
 }

@@ -25,7 +25,7 @@ void main() {
   else if (OP == 3)
     r = 1.0 / (1.0 + exp(-x));
   else if (OP == 4)
-    r = x > 15.0 ? 1.0 : (x < -15.0 ? -1.0 : tanh(x));
+    r = safeTanh(x);
   else if (OP == 5)
     r = x > 0.0 ? x : x * p.p0;
   else
