@@ -42,6 +42,32 @@ bool irc::isReshapeOp(Operation *op) {
       .Default(false);
 }
 
+bool irc::isBinaryArithmetic(llvm::StringRef name) {
+  return llvm::StringSwitch<bool>(name)
+      .Cases("aten.add.Tensor", "aten.add_.Tensor", "aten.add.Scalar",
+             "aten.sub.Tensor", "aten.sub_.Tensor", "aten.sub.Scalar", true)
+      .Cases("aten.mul.Tensor", "aten.mul_.Tensor", "aten.mul.Scalar",
+             "aten.div.Tensor", "aten.div_.Tensor", "aten.div.Scalar", true)
+      .Cases("aten._add_relu.Tensor", "aten._add_relu_.Tensor", true)
+      .Default(false);
+}
+
+bool irc::isActivation(llvm::StringRef name) {
+  return llvm::StringSwitch<bool>(name)
+      .Cases("aten.relu", "aten.relu_", "aten.relu6", "aten.relu6_", true)
+      .Cases("aten.hardtanh", "aten.hardtanh_", "aten.clamp", "aten.clamp_",
+             true)
+      .Cases("aten.clamp_min", "aten.clamp_min_", "aten.clamp_max",
+             "aten.clamp_max_", true)
+      .Cases("aten.hardswish", "aten.hardswish_", "aten.sigmoid",
+             "aten.sigmoid_", true)
+      .Cases("aten.leaky_relu", "aten.leaky_relu_", "aten.tanh", "aten.tanh_",
+             true)
+      .Cases("aten.hardsigmoid", "aten.hardsigmoid_", "aten.elu", "aten.elu_",
+             true)
+      .Default(false);
+}
+
 std::optional<double> irc::constantDouble(Value *v) {
   Attribute a = getConstantValue(v);
   if (a && a.is(Attribute::Kind::Float))

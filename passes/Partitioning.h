@@ -14,6 +14,8 @@
 
 #include "ir/Operation.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -49,6 +51,12 @@ bool isFreeOp(Operation *op);
 bool isConstantValue(Value *v);
 /// view, reshape, flatten.using_ints, contiguous.
 bool isReshapeOp(Operation *op);
+/// aten.add, sub, mul, div (.Tensor, .Scalar, in-place .Tensor) and
+/// aten._add_relu[_].Tensor.
+bool isBinaryArithmetic(llvm::StringRef name);
+/// relu, relu6, hardtanh, clamp, clamp_min, clamp_max, hardswish,
+/// hardsigmoid, sigmoid, tanh, leaky_relu, elu, and their in-place forms.
+bool isActivation(llvm::StringRef name);
 /// A float32 tensor of static shape with at least one element.
 bool isF32Static(Type t);
 /// The value of a constant int or float.

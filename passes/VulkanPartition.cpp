@@ -87,15 +87,7 @@ std::string reason(Operation *op) {
       return "input is not 4-d (batched NCHW)";
     return "";
   }
-  bool binary =
-      llvm::StringSwitch<bool>(name)
-          .Cases("aten.add.Tensor", "aten.add_.Tensor", "aten.add.Scalar",
-                 "aten.sub.Tensor", "aten.sub_.Tensor", "aten.sub.Scalar", true)
-          .Cases("aten.mul.Tensor", "aten.mul_.Tensor", "aten.mul.Scalar",
-                 "aten.div.Tensor", "aten.div_.Tensor", "aten.div.Scalar", true)
-          .Cases("aten._add_relu.Tensor", "aten._add_relu_.Tensor", true)
-          .Default(false);
-  if (binary) {
+  if (isBinaryArithmetic(name)) {
     if (op->getResult(0)->getType().getShape().size() > 6)
       return "more than 6 dims";
     Value *other = op->getOperand(1);
@@ -108,18 +100,8 @@ std::string reason(Operation *op) {
     return "";
   }
   bool supported =
+      isActivation(name) ||
       llvm::StringSwitch<bool>(name)
-          .Cases("aten.relu", "aten.relu_", "aten.relu6", "aten.relu6_", true)
-          .Cases("aten.hardtanh", "aten.hardtanh_", "aten.clamp", "aten.clamp_",
-                 true)
-          .Cases("aten.clamp_min", "aten.clamp_min_", "aten.clamp_max",
-                 "aten.clamp_max_", true)
-          .Cases("aten.hardswish", "aten.hardswish_", "aten.sigmoid",
-                 "aten.sigmoid_", true)
-          .Cases("aten.leaky_relu", "aten.leaky_relu_", "aten.tanh",
-                 "aten.tanh_", true)
-          .Cases("aten.hardsigmoid", "aten.hardsigmoid_", "aten.elu",
-                 "aten.elu_", true)
           .Cases("aten.max_pool2d", "aten.avg_pool2d",
                  "aten.adaptive_avg_pool2d", true)
           .Cases("aten.view", "aten.reshape", "aten.flatten.using_ints",
