@@ -68,6 +68,50 @@ bool irc::isActivation(llvm::StringRef name) {
       .Default(false);
 }
 
+std::string irc::tensorOpReason(Operation *op) {
+  if (!op->getNumOperands() || !isF32Static(op->getOperand(0)->getType()))
+    return "input is not a non-empty float32 tensor of static shape";
+  for (unsigned i = 1; i < op->getNumOperands(); ++i)
+    if (!op->getOperand(i)->getType().isTensor() &&
+        !isConstantValue(op->getOperand(i)))
+      return "operand #" + std::to_string(i) + " is not a constant";
+  return "";
+}
+
+std::optional<std::string>
+irc::listOpReason(Operation *op,
+                  const std::function<std::string(Operation *)> &reason) {
+  llvm::StringRef name = op->getName();
+  if (name == "aten.cat") {
+    Operation *list = op->getOperand(0)->getDefiningOp();
+    if (!list || !list->is(OpId::PrimListConstruct) ||
+        !op->getOperand(0)->hasOneUse() || !isConstantValue(op->getOperand(1)))
+      return std::string("its list is not built next to it");
+    for (Value *v : list->getOperands())
+      if (!isF32Static(v->getType()))
+        return std::string(
+            "an input is not a non-empty float32 tensor of static shape");
+    return std::string();
+  }
+  if (name == "aten.chunk" || name == "aten.split.Tensor") {
+    if (std::string r = tensorOpReason(op); !r.empty())
+      return r;
+    Value *list = op->getResult(0);
+    if (!list->hasOneUse() ||
+        !(*list->getUsers().begin())->is(OpId::PrimListUnpack))
+      return std::string("its parts are not taken apart by prim.list_unpack");
+    return std::string();
+  }
+  if (name == "prim.list_unpack") {
+    Operation *def = op->getOperand(0)->getDefiningOp();
+    if (!def || (def->getName() != "aten.chunk" &&
+                 def->getName() != "aten.split.Tensor"))
+      return std::string("not the parts of a chunk or split");
+    return reason(def);
+  }
+  return std::nullopt;
+}
+
 std::optional<double> irc::constantDouble(Value *v) {
   Attribute a = getConstantValue(v);
   if (a && a.is(Attribute::Kind::Float))
@@ -315,8 +359,8 @@ public:
 
 } // namespace
 
-void irc::partitionModule(Operation *module, const PartitionTarget &target,
-                          uint64_t &partitions, uint64_t &ops) {
+LogicalResult PartitionPass::run(Operation *module) {
+  uint64_t partitions = 0, ops = 0;
   for (Operation &func : module->getRegion(0).front()) {
     if (!func.is(OpId::Func))
       continue;
@@ -324,6 +368,9 @@ void irc::partitionModule(Operation *module, const PartitionTarget &target,
     Partitioner(target, aliases, partitions, ops)
         .partitionBlock(func.getRegion(0).front());
   }
+  numPartitions += partitions;
+  numOps += ops;
+  return success();
 }
 
 std::string irc::whyNotInPartition(Operation *op,

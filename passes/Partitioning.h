@@ -13,6 +13,7 @@
 #define IRC_PASSES_PARTITIONING_H
 
 #include "ir/Operation.h"
+#include "passes/Pass.h"
 
 #include "llvm/ADT/StringRef.h"
 
@@ -32,10 +33,21 @@ struct PartitionTarget {
   std::function<std::string(Operation *)> reason;
 };
 
-/// Partitions every function of `module` for `target`; adds the partitions
-/// made and the ops moved into them to the counters.
-void partitionModule(Operation *module, const PartitionTarget &target,
-                     uint64_t &partitions, uint64_t &ops);
+/// A backend's partition pass (`xnnpack-partition`, `vulkan-partition`):
+/// partitions every function of the module for its target.
+class PartitionPass : public Pass {
+public:
+  PartitionPass(llvm::StringRef argument, PartitionTarget target)
+      : argument(argument), target(std::move(target)) {}
+  llvm::StringRef getArgument() const override { return argument; }
+  LogicalResult run(Operation *module) override;
+
+private:
+  llvm::StringRef argument;
+  PartitionTarget target;
+  Statistic numPartitions{*this, "num-partitions", "Partitions made"};
+  Statistic numOps{*this, "num-ops", "Ops moved into partitions"};
+};
 
 /// Why `op` stays out of `target`'s partitions, or "" when it can go in;
 /// an op may still stay out for where it stands (an in-place op on a
@@ -59,6 +71,16 @@ bool isBinaryArithmetic(llvm::StringRef name);
 bool isActivation(llvm::StringRef name);
 /// A float32 tensor of static shape with at least one element.
 bool isF32Static(Type t);
+/// "" when `op`'s first operand is a non-empty float32 tensor of static
+/// shape and its others are tensors or constants; otherwise why not.
+std::string tensorOpReason(Operation *op);
+/// Why a backend cannot run one of the ops that move lists, or "": aten.cat
+/// of the list built for it, aten.chunk / aten.split.Tensor taken apart by
+/// a prim.list_unpack, and that prim.list_unpack (judged with its chunk by
+/// `reason`). None for any other op.
+std::optional<std::string>
+listOpReason(Operation *op,
+             const std::function<std::string(Operation *)> &reason);
 /// The value of a constant int or float.
 std::optional<double> constantDouble(Value *v);
 bool isNoneConstant(Value *v);

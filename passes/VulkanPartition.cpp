@@ -31,16 +31,6 @@ using namespace irc;
 
 namespace {
 
-/// Whether every one of `v`'s operands after the first is a tensor or a
-/// constant.
-std::string constantParams(Operation *op) {
-  for (unsigned i = 1; i < op->getNumOperands(); ++i)
-    if (!op->getOperand(i)->getType().isTensor() &&
-        !isConstantValue(op->getOperand(i)))
-      return "operand #" + std::to_string(i) + " is not a constant";
-  return "";
-}
-
 std::string reason(Operation *op) {
   llvm::StringRef name = op->getName();
   if (op->getNumRegions())
@@ -48,34 +38,10 @@ std::string reason(Operation *op) {
   for (Value *r : op->getResults())
     if (r->getType().isTensor() && !isF32Static(r->getType()))
       return "result is not a non-empty float32 tensor of static shape";
-  if (name == "prim.list_unpack") {
-    Operation *def = op->getOperand(0)->getDefiningOp();
-    if (!def || (def->getName() != "aten.chunk" &&
-                 def->getName() != "aten.split.Tensor"))
-      return "not the parts of a chunk or split";
-    return reason(def);
-  }
-  if (name == "aten.cat") {
-    Operation *list = op->getOperand(0)->getDefiningOp();
-    if (!list || !list->is(OpId::PrimListConstruct) ||
-        !op->getOperand(0)->hasOneUse() || !isConstantValue(op->getOperand(1)))
-      return "its list is not built next to it";
-    for (Value *v : list->getOperands())
-      if (!isF32Static(v->getType()))
-        return "an input is not a non-empty float32 tensor of static shape";
-    return "";
-  }
-  if (!op->getNumOperands() || !isF32Static(op->getOperand(0)->getType()))
-    return "input is not a non-empty float32 tensor of static shape";
-  if (std::string r = constantParams(op); !r.empty())
+  if (std::optional<std::string> r = listOpReason(op, reason))
+    return *r;
+  if (std::string r = tensorOpReason(op); !r.empty())
     return r;
-  if (name == "aten.chunk" || name == "aten.split.Tensor") {
-    Value *list = op->getResult(0);
-    if (!list->hasOneUse() ||
-        !(*list->getUsers().begin())->is(OpId::PrimListUnpack))
-      return "its parts are not taken apart by prim.list_unpack";
-    return "";
-  }
   if (name == "vk.conv2d_run" || name == "vk.conv_transpose2d_run" ||
       name == "vk.linear_run") {
     Attribute params = op->getOperand(1)->getDefiningOp()->getAttr("value");
@@ -181,23 +147,6 @@ std::string reason(Operation *op) {
 
 PartitionTarget vulkanTarget() { return {OpId::VkPartition, reason}; }
 
-class VulkanPartitionPass : public Pass {
-public:
-  llvm::StringRef getArgument() const override { return "vulkan-partition"; }
-
-  LogicalResult run(Operation *module) override {
-    uint64_t partitions = 0, ops = 0;
-    partitionModule(module, vulkanTarget(), partitions, ops);
-    numPartitions += partitions;
-    numOps += ops;
-    return success();
-  }
-
-private:
-  Statistic numPartitions{*this, "num-partitions", "Partitions made"};
-  Statistic numOps{*this, "num-ops", "Ops moved into partitions"};
-};
-
 } // namespace
 
 std::string irc::whyNotVulkan(Operation *op) {
@@ -205,5 +154,5 @@ std::string irc::whyNotVulkan(Operation *op) {
 }
 
 std::unique_ptr<Pass> irc::createVulkanPartitionPass() {
-  return std::make_unique<VulkanPartitionPass>();
+  return std::make_unique<PartitionPass>("vulkan-partition", vulkanTarget());
 }

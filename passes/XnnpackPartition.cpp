@@ -139,18 +139,11 @@ std::string reason(Operation *op) {
   for (Value *r : op->getResults())
     if (r->getType().isTensor() && !isF32Static(r->getType()))
       return "result is not a non-empty float32 tensor of static shape";
-  auto tensorInput = [&]() -> std::string {
-    if (!op->getNumOperands() || !isF32Static(op->getOperand(0)->getType()))
-      return "input is not a non-empty float32 tensor of static shape";
-    for (unsigned i = 1; i < op->getNumOperands(); ++i)
-      if (!op->getOperand(i)->getType().isTensor() &&
-          !isConstantValue(op->getOperand(i)))
-        return "operand #" + std::to_string(i) + " is not a constant";
-    return "";
-  };
+  if (std::optional<std::string> r = listOpReason(op, reason))
+    return *r;
   if (name == "xnn.conv2d_run" || name == "xnn.conv_transpose2d_run" ||
       name == "xnn.linear_run") {
-    if (std::string r = tensorInput(); !r.empty())
+    if (std::string r = tensorOpReason(op); !r.empty())
       return r;
     Attribute params = op->getOperand(1)->getDefiningOp()->getAttr("value");
     if (!params || (!params.is(Attribute::Kind::Object) &&
@@ -166,12 +159,11 @@ std::string reason(Operation *op) {
   if (isBinaryArithmetic(name))
     return binaryReason(op);
   if (isActivation(name)) {
-    if (std::string r = tensorInput(); !r.empty())
+    if (std::string r = tensorOpReason(op); !r.empty())
       return r;
     return unaryReason(op);
   }
-  if (std::string r = tensorInput();
-      !r.empty() && name != "aten.cat" && name != "prim.list_unpack")
+  if (std::string r = tensorOpReason(op); !r.empty())
     return r;
   if (name == "aten.max_pool2d" || name == "aten.avg_pool2d")
     return poolReason(op);
@@ -230,51 +222,10 @@ std::string reason(Operation *op) {
       return "a reshape that moves data between NHWC and NCHW order";
     return "";
   }
-  if (name == "aten.cat") {
-    Operation *list = op->getOperand(0)->getDefiningOp();
-    if (!list || !list->is(OpId::PrimListConstruct) ||
-        !op->getOperand(0)->hasOneUse() || !isConstantValue(op->getOperand(1)))
-      return "its list is not built next to it";
-    for (Value *v : list->getOperands())
-      if (!isF32Static(v->getType()))
-        return "an input is not a non-empty float32 tensor of static shape";
-    return "";
-  }
-  if (name == "aten.chunk" || name == "aten.split.Tensor") {
-    Value *list = op->getResult(0);
-    if (!list->hasOneUse() ||
-        !(*list->getUsers().begin())->is(OpId::PrimListUnpack))
-      return "its parts are not taken apart by prim.list_unpack";
-    return "";
-  }
-  if (name == "prim.list_unpack") {
-    Operation *def = op->getOperand(0)->getDefiningOp();
-    if (!def || (def->getName() != "aten.chunk" &&
-                 def->getName() != "aten.split.Tensor"))
-      return "not the parts of a chunk or split";
-    return reason(def);
-  }
   return "XNNPACK has no lowering for this op";
 }
 
 PartitionTarget xnnpackTarget() { return {OpId::XnnPartition, reason}; }
-
-class XnnpackPartitionPass : public Pass {
-public:
-  llvm::StringRef getArgument() const override { return "xnnpack-partition"; }
-
-  LogicalResult run(Operation *module) override {
-    uint64_t partitions = 0, ops = 0;
-    partitionModule(module, xnnpackTarget(), partitions, ops);
-    numPartitions += partitions;
-    numOps += ops;
-    return success();
-  }
-
-private:
-  Statistic numPartitions{*this, "num-partitions", "Partitions made"};
-  Statistic numOps{*this, "num-ops", "Ops moved into partitions"};
-};
 
 } // namespace
 
@@ -283,5 +234,5 @@ std::string irc::whyNotXnnpack(Operation *op) {
 }
 
 std::unique_ptr<Pass> irc::createXnnpackPartitionPass() {
-  return std::make_unique<XnnpackPartitionPass>();
+  return std::make_unique<PartitionPass>("xnnpack-partition", xnnpackTarget());
 }
