@@ -2,7 +2,8 @@
 //
 // Matches: prepack ops (xnn.*_prepack, vk.*_prepack) whose operands are all
 // constants (inline, or `@symbol` module constants such as frozen weights;
-// a prim.list_construct of constants that no op writes counts as one, and
+// a prim.list_construct of constants (numbers, or module constants such as
+// a traced RNN's weights) that no op writes counts as one, and
 // so does a constant behind prim.unchecked_cast).
 // Produces: one constant of the packed-parameter type per distinct set of
 // parameters in each function, at the start of the function's body: an
@@ -47,9 +48,10 @@ Attribute fieldValue(Value *v) {
     return Attribute();
   llvm::SmallVector<Attribute, 4> elements;
   for (Value *e : def->getOperands()) {
-    Attribute a = getConstantValue(e);
-    if (!a || !(a.is(Attribute::Kind::Int) || a.is(Attribute::Kind::Float) ||
-                a.is(Attribute::Kind::Bool)))
+    Attribute a = fieldValue(e);
+    if (!a ||
+        !(a.is(Attribute::Kind::Int) || a.is(Attribute::Kind::Float) ||
+          a.is(Attribute::Kind::Bool) || a.is(Attribute::Kind::SymbolRef)))
       return Attribute();
     elements.push_back(a);
   }

@@ -11,10 +11,11 @@
 // count); a prim.loop's carried values are joined with what the body yields
 // until that is stable. Behind the walk it folds what the new types decide,
 // so that later rules see constants: aten.dim, aten.size.int, reads of
-// aten.size, `is None` on values that cannot be None, casts that no longer
-// change the type, the ops' folders (int arithmetic), and a prim.if whose
-// condition became constant is replaced by the taken branch. Ops that this
-// leaves dead are erased.
+// aten.size, comparisons of int lists that are known (a static shape with
+// its expected sizes), `is None` on values that cannot be None, casts that no
+// longer change the type, the ops' folders (int arithmetic), and a prim.if
+// whose condition became constant is replaced by the taken branch. Ops that
+// this leaves dead are erased.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/InferShapes.h"
@@ -649,6 +650,18 @@ private:
       if (foldListRead(op))
         return;
       break;
+    case OpId::AtenEqIntList:
+    case OpId::AtenNeIntList: {
+      // RNN modules compare a state's size with the expected one.
+      llvm::SmallVector<int64_t, 4> a, b;
+      if (knownIntList(op->getOperand(0), a) &&
+          knownIntList(op->getOperand(1), b)) {
+        rw.setInsertionPoint(op);
+        return replace({rw.createBoolConstant(
+            op->getLoc(), (a == b) == op->is(OpId::AtenEqIntList))});
+      }
+      break;
+    }
     case OpId::AtenIs:
     case OpId::AtenIsNot: {
       std::optional<bool> a = isNoneByType(op->getOperand(0));
@@ -686,6 +699,33 @@ private:
           maybeDead.push_back(def);
       ++numFolded;
     }
+  }
+
+  /// Every element of the int list `v`: a constant, the sizes of a static
+  /// shape (aten.size), or a read-only prim.list_construct of constants.
+  static bool knownIntList(Value *v, llvm::SmallVectorImpl<int64_t> &out) {
+    if (matchConstantIntList(v, out))
+      return true;
+    Operation *def = v->getDefiningOp();
+    if (!def || !isReadOnlyList(v))
+      return false;
+    out.clear();
+    if (def->is(OpId::AtenSize)) {
+      Type t = def->getOperand(0)->getType();
+      if (!t.hasStaticShape())
+        return false;
+      out.assign(t.getShape().begin(), t.getShape().end());
+      return true;
+    }
+    if (!def->is(OpId::PrimListConstruct))
+      return false;
+    for (Value *e : def->getOperands()) {
+      int64_t i;
+      if (!matchConstantInt(e, i))
+        return false;
+      out.push_back(i);
+    }
+    return true;
   }
 
   /// aten.len.t, aten.__getitem__.t and prim.list_unpack of a read-only

@@ -39,6 +39,7 @@ bool irc::isReshapeOp(Operation *op) {
   return llvm::StringSwitch<bool>(op->getName())
       .Cases("aten.view", "aten.reshape", "aten.flatten.using_ints",
              "aten.contiguous", true)
+      .Cases("aten.unsqueeze", "aten.squeeze", "aten.squeeze.dim", true)
       .Default(false);
 }
 
@@ -141,7 +142,8 @@ public:
       const OpInfo *info = op->getInfo();
       bool container =
           op->is(OpId::PrimListConstruct) || op->is(OpId::PrimListUnpack) ||
-          op->is(OpId::PrimTupleConstruct) || op->is(OpId::PrimTupleUnpack);
+          op->is(OpId::PrimTupleConstruct) || op->is(OpId::PrimTupleUnpack) ||
+          op->is(OpId::PrimUncheckedCast);
       if (container) {
         for (Value *r : op->getResults())
           for (Value *v : op->getOperands())
@@ -150,6 +152,13 @@ public:
       }
       if (!info)
         return;
+      // Writes the schemas do not annotate: batch and instance norm update
+      // their running stats unless told not to.
+      if (op->is(OpId::AtenBatchNorm) || op->is(OpId::AtenInstanceNorm)) {
+        Attribute update = getConstantValue(op->getOperand(5));
+        if (!update || !update.is(Attribute::Kind::Bool) || update.getBool())
+          written.append({op->getOperand(3), op->getOperand(4)});
+      }
       const Schema &schema = info->schema;
       for (size_t i = 0; i < schema.params.size() && i < op->getNumOperands();
            ++i) {
@@ -169,6 +178,14 @@ public:
 
   bool isWritten(Value *v) {
     return writtenLeaders.count(classes.getOrInsertLeaderValue(v));
+  }
+  /// `a` and `b` are one tensor (a partition's result and the value it
+  /// stands for).
+  void join(Value *a, Value *b) {
+    bool written = isWritten(a) || isWritten(b);
+    classes.unionSets(a, b);
+    if (written)
+      writtenLeaders.insert(classes.getOrInsertLeaderValue(a));
   }
   /// The values that share memory with `v`, `v` included.
   llvm::iterator_range<llvm::EquivalenceClasses<Value *>::member_iterator>
@@ -339,11 +356,13 @@ public:
     b.setInsertionPointToEnd(&body);
     b.create(ops.back()->getLoc(), OpId::PrimYield, {},
              llvm::SmallVector<Value *, 4>(outputs.begin(), outputs.end()));
-    for (unsigned i = 0; i < outputs.size(); ++i)
+    for (unsigned i = 0; i < outputs.size(); ++i) {
+      aliases->join(outputs[i], partition->getResult(i));
       outputs[i]->replaceUsesWithIf(partition->getResult(i), [&](OpOperand &u) {
         return u.getOwner() != nullptr &&
                u.getOwner()->getParentOp() != partition;
       });
+    }
     // Constants now copied into the partition may have no other use.
     for (Operation *op : llvm::reverse(freeOps))
       if (op->use_empty())

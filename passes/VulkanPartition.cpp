@@ -9,8 +9,10 @@
 // hardtanh, clamp, clamp_min/max, hardswish, hardsigmoid, sigmoid, tanh,
 // leaky_relu, elu; max_pool2d, avg_pool2d, adaptive_avg_pool2d; mean and
 // sum over consecutive dims; softmax and log_softmax; layer_norm; bmm and
-// matmul without broadcast batch dims; view, reshape,
-// flatten, contiguous; transpose and permute; cat; chunk/split with their
+// matmul without broadcast batch dims; embedding by int64 indices that are
+// an input of the partition (reshapes and transfers of int64 tensors join
+// for them); view, reshape, flatten, contiguous, (un)squeeze; transpose,
+// permute, select and slice; cat; chunk/split with their
 // prim.list_unpack; and the vk.to_vulkan / vk.to_cpu transfers that
 // vulkan-automatic-gpu-transfer put at the functions' edges. Constants (and
 // lists of them) in between do not break a run (passes/Partitioning.h).
@@ -31,10 +33,31 @@ using namespace irc;
 
 namespace {
 
+/// An int64 tensor of static shape: embedding indices, which reshapes and
+/// transfers pass on unchanged.
+bool isI64Static(Type t) {
+  return t && t.isTensor() && t.hasStaticShape() && t.getDType() == DType::I64;
+}
+
 std::string reason(Operation *op) {
   llvm::StringRef name = op->getName();
   if (op->getNumRegions())
     return "control flow";
+  bool alias =
+      isReshapeOp(op) || op->is(OpId::VkToVulkan) || op->is(OpId::VkToCpu);
+  if (alias && isI64Static(op->getOperand(0)->getType()) &&
+      isI64Static(op->getResult(0)->getType()))
+    return "";
+  if (name == "aten.embedding") {
+    if (!isF32Static(op->getOperand(0)->getType()) ||
+        op->getOperand(0)->getType().getShape().size() != 2)
+      return "weight is not a 2-d float32 tensor of static shape";
+    if (!isI64Static(op->getOperand(1)->getType()))
+      return "indices are not an int64 tensor of static shape";
+    if (!isF32Static(op->getResult(0)->getType()))
+      return "result is not a non-empty float32 tensor of static shape";
+    return "";
+  }
   for (Value *r : op->getResults())
     if (r->getType().isTensor() && !isF32Static(r->getType()))
       return "result is not a non-empty float32 tensor of static shape";
@@ -65,21 +88,20 @@ std::string reason(Operation *op) {
       return "a rounding mode";
     return "";
   }
-  bool supported =
-      isActivation(name) ||
-      llvm::StringSwitch<bool>(name)
-          .Cases("aten.max_pool2d", "aten.avg_pool2d",
-                 "aten.adaptive_avg_pool2d", true)
-          .Cases("aten.view", "aten.reshape", "aten.flatten.using_ints",
-                 "aten.contiguous", true)
-          .Cases("vk.to_vulkan", "vk.to_cpu", "aten.transpose.int",
-                 "aten.permute", true)
-          .Default(false);
-  if (supported) {
+  bool supported = isActivation(name) ||
+                   llvm::StringSwitch<bool>(name)
+                       .Cases("aten.max_pool2d", "aten.avg_pool2d",
+                              "aten.adaptive_avg_pool2d", true)
+                       .Cases("vk.to_vulkan", "vk.to_cpu", "aten.transpose.int",
+                              "aten.permute", true)
+                       .Cases("aten.select.int", "aten.slice.Tensor", true)
+                       .Default(false);
+  if (supported || alias) {
     if (name.endswith("pool2d") &&
         op->getOperand(0)->getType().getShape().size() < 3)
       return "input is not 3-d or 4-d";
-    if ((name == "aten.transpose.int" || name == "aten.permute") &&
+    if ((name == "aten.transpose.int" || name == "aten.permute" ||
+         name == "aten.select.int" || name == "aten.slice.Tensor") &&
         op->getOperand(0)->getType().getShape().size() > 6)
       return "more than 6 dims";
     return "";

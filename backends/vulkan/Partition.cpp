@@ -31,12 +31,18 @@ using ref::Packed;
 
 namespace {
 
-/// Where a value of the partition lives.
+/// Where a value of the partition lives. Values are float32, except int64
+/// inputs (embedding indices) and their reshapes.
 struct Slot {
   Shape shape;
+  DType dtype = DType::F32;
   int buffer = -1;     // arena buffer, or -1 for a constant
   size_t constant = 0; // the constant's offset in floats
+  int input = -1;      // the partition input it aliases, if any
   int64_t numel() const { return numelOf(shape); }
+  size_t bytes() const {
+    return size_t(std::max<int64_t>(numel(), 1)) * elementSize(dtype);
+  }
 };
 
 /// One dispatch: a pipeline, its buffers (registers of the partition, in
@@ -78,6 +84,8 @@ struct Partition {
   std::vector<float> constants; // uploaded at weightsBase
   size_t weightsBase = 0;       // floats
   std::vector<uint32_t> inputs, outputs;
+  /// Per input: indices must be in [0, bound) (embedding rows).
+  std::vector<int64_t> indexBounds;
   std::vector<Step> steps;
   VkCommandBuffer commands = VK_NULL_HANDLE;
   uint32_t firstQuery = 0;
@@ -86,14 +94,13 @@ struct Partition {
   /// The buffer and byte range of `reg`.
   VkDescriptorBufferInfo range(uint32_t reg) const {
     const Slot &s = slots.at(reg);
-    size_t bytes = size_t(std::max<int64_t>(s.numel(), 1)) * sizeof(float);
     if (s.buffer < 0)
-      return {model->weights->buffer, (weightsBase + s.constant) * 4, bytes};
-    return {model->arena->buffer, memory.offsets[size_t(s.buffer)], bytes};
+      return {model->weights->buffer, (weightsBase + s.constant) * 4,
+              s.bytes()};
+    return {model->arena->buffer, memory.offsets[size_t(s.buffer)], s.bytes()};
   }
-  float *host(uint32_t reg) const {
-    return reinterpret_cast<float *>(static_cast<char *>(model->arena->mapped) +
-                                     range(reg).offset);
+  void *host(uint32_t reg) const {
+    return static_cast<char *>(model->arena->mapped) + range(reg).offset;
   }
 };
 
@@ -124,11 +131,17 @@ public:
   static const std::unordered_map<std::string, Builder> &builders();
 
 private:
-  const Slot &tensor(const Instr &in, size_t i) {
+  /// Operand `i`, a tensor of the partition of `dtype` (float32 unless
+  /// said otherwise; nullopt takes any).
+  const Slot &tensor(const Instr &in, size_t i,
+                     std::optional<DType> dtype = DType::F32) {
     auto it = p.slots.find(in.operands.at(i));
     if (it == p.slots.end())
       throw Error("operand " + std::to_string(i) +
                   " is not a tensor of the partition");
+    if (dtype && it->second.dtype != *dtype)
+      throw Error("operand " + std::to_string(i) + " is not " +
+                  dtypeName(*dtype));
     use(in.operands[i]);
     return it->second;
   }
@@ -146,19 +159,22 @@ private:
     if (b >= 0)
       p.buffers[size_t(b)].last = std::max(p.buffers[size_t(b)].last, now);
   }
-  Slot &define(uint32_t reg, const TypeSpec &type) {
+  /// A value of the arena; int64 only for inputs (`input` is their number).
+  Slot &define(uint32_t reg, const TypeSpec &type, int input = -1) {
+    bool int64Input = input >= 0 && type.dtype == DType::I64;
     if (type.kind != TypeSpec::Kind::Tensor || !type.ranked ||
-        type.dtype != DType::F32)
+        (type.dtype != DType::F32 && !int64Input))
       throw Error("result " + type.text +
                   " is not a float32 tensor of known shape");
     Slot s;
     s.shape = type.sizes;
+    s.dtype = int64Input ? DType::I64 : DType::F32;
+    s.input = input;
     for (int64_t d : s.shape)
       if (d < 0)
         throw Error("result " + type.text + " has a dynamic size");
     s.buffer = int(p.buffers.size());
-    p.buffers.push_back(
-        {size_t(std::max<int64_t>(s.numel(), 1)) * sizeof(float), now, now});
+    p.buffers.push_back({s.bytes(), now, now});
     return p.slots[reg] = s;
   }
   Slot &result(const Instr &in, size_t i = 0) {
@@ -209,6 +225,7 @@ private:
   void softmax(const Instr &in);
   void layerNorm(const Instr &in);
   void rnn(const Instr &in);
+  void embedding(const Instr &in);
   /// An internal buffer of `floats` values, live for the current op.
   uint32_t scratch(int64_t floats) {
     Slot s;
@@ -222,6 +239,7 @@ private:
   void matmul(const Instr &in);
   void reshape(const Instr &in);
   void permute(const Instr &in);
+  void select(const Instr &in);
   void cat(const Instr &in);
   void split(const Instr &in);
   void listUnpack(const Instr &in);
@@ -267,8 +285,9 @@ int64_t wrapDim(int64_t dim, size_t rank) {
 void Compiler::compile() {
   const Block &body = partition.regions.at(0);
   for (size_t i = 0; i < body.args.size(); ++i) {
-    define(body.args[i], body.argTypes.at(i));
+    define(body.args[i], body.argTypes.at(i), int(i));
     p.inputs.push_back(body.args[i]);
+    p.indexBounds.push_back(INT64_MAX);
   }
   for (const Instr &in : body.instrs) {
     ++now;
@@ -688,6 +707,28 @@ void Compiler::rnn(const Instr &in) {
   }
 }
 
+/// aten.embedding(weight, indices, ...): a gather of weight rows by the
+/// int64 indices, which are an input of the partition (no shader makes
+/// integers), so the run checks their range on the host first.
+void Compiler::embedding(const Instr &in) {
+  const Slot &w = tensor(in, 0), &idx = tensor(in, 1, DType::I64);
+  if (w.shape.size() != 2)
+    throw Error("'weight' must be 2-D");
+  if (idx.input < 0)
+    throw Error("the indices are not an input of the partition");
+  Slot &y = result(in);
+  const int64_t count = idx.numel(), rows = w.shape[0], dim = w.shape[1];
+  if (y.numel() != count * dim)
+    throw Error("the result type's sizes are not indices x dim");
+  int64_t &bound = p.indexBounds[size_t(idx.input)];
+  bound = std::min(bound, rows);
+  std::vector<uint32_t> push;
+  for (int64_t v : {count, rows, dim})
+    word(push, i32(v));
+  dispatch("embedding", 0, {in.results[0], in.operands[1], in.operands[0]},
+           push, count * dim, in);
+}
+
 /// aten.bmm, and aten.matmul of an (..., m, k) tensor by a (k, n) matrix or
 /// by a tensor with the same leading dims.
 void Compiler::matmul(const Instr &in) {
@@ -718,7 +759,7 @@ void Compiler::matmul(const Instr &in) {
 /// view, reshape, flatten, contiguous and the transfers share their input's
 /// buffer (contiguous data needs no copy).
 void Compiler::reshape(const Instr &in) {
-  const Slot &x = tensor(in, 0);
+  const Slot &x = tensor(in, 0, std::nullopt);
   const TypeSpec &t = in.resultTypes.at(0);
   if (t.kind != TypeSpec::Kind::Tensor || !t.ranked)
     throw Error("result shape is not known");
@@ -768,6 +809,39 @@ void Compiler::permute(const Instr &in) {
     strides[i] = inStrides[size_t(order[i])];
   copy(in.operands[0], in.results[0], y.shape, strides,
        contiguousStrides(y.shape), 0, 0, in);
+}
+
+/// aten.select.int(x, dim, index) and aten.slice.Tensor(x, dim, start, end,
+/// step): a copy from an offset through the input's strides (the result
+/// type gives the slice's length).
+void Compiler::select(const Instr &in) {
+  const Slot &x = tensor(in, 0);
+  const Slot &y = result(in);
+  const size_t dim = size_t(wrapDim(constant(in, 1).toInt(), x.shape.size()));
+  const int64_t size = x.shape.empty() ? 1 : x.shape[dim];
+  Shape strides = contiguousStrides(x.shape), sizes = x.shape;
+  int64_t start = 0;
+  if (in.opName == "aten.select.int") {
+    start = constant(in, 2).toInt();
+    if (start < -size || start >= size)
+      throw Error("index " + std::to_string(start) + " out of range");
+    start = start < 0 ? start + size : start;
+    strides.erase(strides.begin() + int64_t(dim));
+    sizes.erase(sizes.begin() + int64_t(dim));
+  } else {
+    if (!constant(in, 2).isNone())
+      start = constant(in, 2).toInt();
+    start = std::clamp<int64_t>(start < 0 ? start + size : start, 0, size);
+    const int64_t step = constant(in, 4).toInt();
+    if (step <= 0)
+      throw Error("slice step must be positive");
+    sizes[dim] = y.shape.at(dim);
+    strides[dim] *= step;
+  }
+  if (sizes != y.shape)
+    throw Error("the result type's sizes are not the selection's");
+  copy(in.operands[0], in.results[0], sizes, strides, contiguousStrides(sizes),
+       start * contiguousStrides(x.shape)[dim], 0, in);
 }
 
 void Compiler::concatCopies(const std::vector<uint32_t> &parts, uint32_t whole,
@@ -854,11 +928,14 @@ const std::unordered_map<std::string, Compiler::Builder> &Compiler::builders() {
     t["aten.layer_norm"] = &Compiler::layerNorm;
     t["vk.gru_run"] = t["vk.lstm_run"] = &Compiler::rnn;
     t["aten.bmm"] = t["aten.matmul"] = &Compiler::matmul;
+    t["aten.embedding"] = &Compiler::embedding;
     for (const char *name :
          {"aten.view", "aten.reshape", "aten.flatten.using_ints",
-          "aten.contiguous", "vk.to_vulkan", "vk.to_cpu"})
+          "aten.contiguous", "aten.unsqueeze", "aten.squeeze",
+          "aten.squeeze.dim", "vk.to_vulkan", "vk.to_cpu"})
       t[name] = &Compiler::reshape;
     t["aten.transpose.int"] = t["aten.permute"] = &Compiler::permute;
+    t["aten.select.int"] = t["aten.slice.Tensor"] = &Compiler::select;
     t["aten.cat"] = &Compiler::cat;
     t["aten.chunk"] = t["aten.split.Tensor"] = &Compiler::split;
     t["prim.list_unpack"] = &Compiler::listUnpack;
@@ -936,13 +1013,17 @@ void runPartition(KernelContext &ctx) {
   for (size_t i = 0; i < p->inputs.size(); ++i) {
     const Slot &s = p->slots.at(p->inputs[i]);
     Tensor t = ctx.tensor(i);
-    if (t.dtype() != DType::F32 || t.sizes() != s.shape)
+    if (t.dtype() != s.dtype || t.sizes() != s.shape)
       throw Error("input " + std::to_string(i) + " is " + t.describe() +
-                  ", the partition was compiled for float32 " +
-                  shapeToString(s.shape));
+                  ", the partition was compiled for " + dtypeName(s.dtype) +
+                  " " + shapeToString(s.shape));
     t = t.contiguous();
-    std::memcpy(p->host(p->inputs[i]), t.data<float>(),
-                size_t(s.numel()) * sizeof(float));
+    if (int64_t bound = p->indexBounds[i]; bound != INT64_MAX)
+      for (int64_t k = 0, n = t.numel(); k < n; ++k)
+        if (t.data<int64_t>()[k] < 0 || t.data<int64_t>()[k] >= bound)
+          throw Error("index out of range in self");
+    std::memcpy(p->host(p->inputs[i]), t.rawData(),
+                size_t(s.numel()) * elementSize(s.dtype));
   }
   vulkan::Device &device = p->model->device;
   if (!p->steps.empty())
@@ -964,9 +1045,9 @@ void runPartition(KernelContext &ctx) {
   }
   for (size_t i = 0; i < p->outputs.size(); ++i) {
     const Slot &s = p->slots.at(p->outputs[i]);
-    Tensor y = Tensor::zeros(DType::F32, s.shape);
-    std::memcpy(y.mutableData<float>(), p->host(p->outputs[i]),
-                size_t(s.numel()) * sizeof(float));
+    Tensor y = Tensor::zeros(s.dtype, s.shape);
+    std::memcpy(y.rawMutableData(), p->host(p->outputs[i]),
+                size_t(s.numel()) * elementSize(s.dtype));
     ctx.setResult(i, y);
   }
 }

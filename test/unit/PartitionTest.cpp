@@ -600,6 +600,15 @@ TEST_P(Partition, ClassifierHead) {
         {{2, 7, 5, 3}}, "aten.flatten.using_ints");
 }
 
+TEST_P(Partition, UnsqueezeAndSqueeze) {
+  check(fn("  %s = aten.relu(%x) : (tensor) -> tensor\n"
+           "  %d = constant 1 : i64\n"
+           "  %u = aten.unsqueeze(%s, %d) : (tensor, i64) -> tensor\n"
+           "  %t = aten.tanh(%u) : (tensor) -> tensor\n"
+           "  %r = aten.squeeze.dim(%t, %d) : (tensor, i64) -> tensor\n"),
+        {{3, 7}}, "aten.unsqueeze");
+}
+
 TEST_P(Partition, Cat) {
   check(fn("  %l = prim.list_construct(%x, %y, %z) : (tensor, tensor, tensor) "
            "-> list<tensor>\n"
@@ -713,6 +722,59 @@ TEST_F(VulkanPartition, Bmm) {
 TEST_F(VulkanPartition, MatmulByMatrix) {
   check(fn("  %r = aten.matmul(%x, %y) : (tensor, tensor) -> tensor\n", 2),
         {{2, 3, 5, 7}, {7, 4}}, "aten.matmul");
+}
+
+TEST_F(VulkanPartition, SelectNegativeIndex) {
+  check(fn("  %d = constant 1 : i64\n  %i = constant -2 : i64\n"
+           "  %r = aten.select.int(%x, %d, %i) : (tensor, i64, i64) -> "
+           "tensor\n"),
+        {{3, 5, 7}}, "aten.select.int");
+}
+TEST_F(VulkanPartition, SliceWithStep) {
+  check(fn("  %d = constant -1 : i64\n  %a = constant 1 : i64\n"
+           "  %b = constant 100 : i64\n  %s = constant 3 : i64\n"
+           "  %r = aten.slice.Tensor(%x, %d, %a, %b, %s) : (tensor, i64, i64, "
+           "i64, i64) -> tensor\n"),
+        {{3, 5, 8}}, "aten.slice.Tensor");
+}
+
+/// An embedding gathers rows of its weight by int64 indices that come from
+/// the host; they are checked there, as PyTorch does, before the run.
+TEST_F(VulkanPartition, Embedding) {
+  Context ctx;
+  std::string ir = "const @w = " + dense({7, 5}, 3) +
+                   "\nfunc @f(%i: tensor<2x3xi64>) -> tensor<2x3x5xf32> {\n"
+                   "  %w = constant @w : tensor<7x5xf32>\n"
+                   "  %n = constant -1 : i64\n  %f = constant false : bool\n"
+                   "  %r = aten.embedding(%w, %i, %n, %f, %f) : "
+                   "(tensor<7x5xf32>, tensor<2x3xi64>, i64, bool, bool) -> "
+                   "tensor<2x3x5xf32>\n"
+                   "  return %r : tensor<2x3x5xf32>\n}\n";
+  std::optional<Module> module = parseSourceString(ir, ctx);
+  ASSERT_TRUE(module);
+  std::vector<rt::Value> args{
+      rt::Value(rt::Tensor::zeros(rt::DType::I64, {2, 3}))};
+  int64_t *ids = args[0].toTensor().mutableData<int64_t>();
+  for (int64_t i = 0; i < 6; ++i)
+    ids[i] = (i * 5 + 2) % 7;
+  std::vector<rt::Tensor> want =
+      runOn(module->getOperation(), rt::ref::Backend, 1, args);
+  PassManager pm;
+  ASSERT_EQ(pm.addPipeline("vulkan-partition"), "");
+  ASSERT_TRUE(succeeded(pm.run(module->getOperation())));
+  std::vector<rt::Tensor> got =
+      runOn(module->getOperation(), rt::vulkan::Backend, 1, args);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(valuesOf(got[0]), valuesOf(want[0])); // a gather is exact
+  ids[4] = 7;
+  try {
+    runOn(module->getOperation(), rt::vulkan::Backend, 1, args);
+    ADD_FAILURE() << "an index out of range ran";
+  } catch (const rt::Error &e) {
+    EXPECT_NE(std::string(e.what()).find("index out of range in self"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 /// Repeated runs allocate no Vulkan memory: everything is made when the

@@ -28,6 +28,7 @@
 #include "passes/XnnpackPartition.h"
 #include "runtime/Npy.h"
 
+#include "llvm/ADT/MapVector.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
@@ -114,7 +115,8 @@ cl::opt<bool> printMemory(
 cl::opt<bool> profile(
     "profile",
     cl::desc("Vulkan backend: print each dispatch's time on the device in "
-             "the (last) run, from timestamp queries"),
+             "the (last) run, from timestamp queries, then the total and "
+             "the time per op (share, dispatches)"),
     cl::cat(category));
 cl::opt<bool> printPlacement(
     "print-placement",
@@ -674,13 +676,29 @@ int main(int argc, char **argv) {
     if (!vulkan)
       fail("--profile needs --backend=vulkan");
     double total = 0;
-    for (const rt::vulkan::DispatchTime &t : rt::vulkan::lastProfile(plan)) {
+    // Per op: dispatches and time, in order of first appearance.
+    llvm::MapVector<llvm::StringRef, std::pair<unsigned, double>> perOp;
+    std::vector<rt::vulkan::DispatchTime> times = rt::vulkan::lastProfile(plan);
+    for (const rt::vulkan::DispatchTime &t : times) {
       llvm::outs() << llvm::format("profile: %9.3f ms  ", t.ms) << t.what
                    << '\n';
       total += t.ms;
+      auto &[count, ms] = perOp[llvm::StringRef(t.what).rsplit(": ").second];
+      ++count;
+      ms += t.ms;
     }
     llvm::outs() << llvm::format("profile: %9.3f ms  total on the device\n",
                                  total);
+    auto byOp = perOp.takeVector();
+    llvm::stable_sort(byOp, [](const auto &a, const auto &b) {
+      return a.second.second > b.second.second;
+    });
+    for (const auto &[op, entry] : byOp)
+      llvm::outs() << llvm::format("profile: %9.3f ms  %5.1f%%  %4u x ",
+                                   entry.second,
+                                   total > 0 ? 100 * entry.second / total : 0.0,
+                                   entry.first)
+                   << op << '\n';
   }
   return allMatch ? 0 : 1;
 }
