@@ -3,8 +3,8 @@
 // Matches: runs of consecutive ops of a block that the Vulkan backend has
 // shaders for, on float32 tensors of static shape (whyNotVulkan says which
 // and why not): vk.conv2d_run, vk.conv_transpose2d_run and vk.linear_run
-// with folded parameters; vk.gru_run and vk.lstm_run, unidirectional and
-// sequence-first; add/sub/mul/div (Tensor and Scalar, in-place
+// with folded parameters; vk.gru_run and vk.lstm_run (not training);
+// add/sub/mul/div (Tensor and Scalar, in-place
 // forms, _add_relu) with broadcasting over up to 6 dims; relu, relu6,
 // hardtanh, clamp, clamp_min/max, hardswish, hardsigmoid, sigmoid, tanh,
 // leaky_relu, elu; max_pool2d, avg_pool2d, adaptive_avg_pool2d; mean and
@@ -130,9 +130,22 @@ std::string reason(Operation *op) {
         fields.size() != 7)
       return "packed parameters are not folded (run fold-prepack)";
     for (unsigned i = 4; i < 7; ++i) // train, bidirectional, batch_first
-      if (!fields[i].value || !fields[i].value.is(Attribute::Kind::Bool) ||
-          fields[i].value.getBool())
-        return "a training, bidirectional or batch_first recurrence";
+      if (!fields[i].value || !fields[i].value.is(Attribute::Kind::Bool))
+        return "a recurrence whose flags are not constants";
+    if (fields[4].value.getBool())
+      return "a training recurrence";
+    // Two or four tensors per layer and direction; LSTM projections
+    // (proj_size) add one more.
+    Attribute list = fields[0].value, biases = fields[1].value,
+              layers = fields[2].value;
+    if (!list || !list.is(Attribute::Kind::List) || !biases ||
+        !biases.is(Attribute::Kind::Bool) || !layers ||
+        !layers.is(Attribute::Kind::Int))
+      return "packed parameters are not folded (run fold-prepack)";
+    if (int64_t(list.getList().size()) !=
+        layers.getInt() * (fields[5].value.getBool() ? 2 : 1) *
+            (biases.getBool() ? 4 : 2))
+      return "an LSTM with projections (proj_size)";
     if (op->getOperand(0)->getType().getShape().size() != 3)
       return "input is not (sequence, batch, features)";
     for (unsigned i = 1; i <= states; ++i)

@@ -627,10 +627,12 @@ void Compiler::layerNorm(const Instr &in) {
 }
 
 /// vk.gru_run(x, hx, params) and vk.lstm_run(x, h, c, params) over a
-/// (T, B, I) input: per layer, the input's gates for the whole sequence in
-/// one linear dispatch, then per step a linear of the hidden state and the
-/// cell, which writes the step's output; the last step's state is copied to
-/// h_n (and c_n).
+/// (T, B, I) input ((B, T, I) with batch_first, copied to (T, B, I) first):
+/// per layer and direction, the input's gates for the whole sequence in one
+/// linear dispatch, then per step (backwards for the reverse direction) a
+/// linear of the hidden state and the cell, which writes the step's output;
+/// the last step's state is copied to h_n (and c_n). With two directions,
+/// each writes its own sequence, copied into its half of the layer output.
 void Compiler::rnn(const Instr &in) {
   const bool lstm = in.opName == "vk.lstm_run";
   const Slot &x = tensor(in, 0), &h0 = tensor(in, 1);
@@ -643,17 +645,20 @@ void Compiler::rnn(const Instr &in) {
       throw Error("packed parameters without '" + std::string(name) + "'");
     return *f;
   };
-  if (field("bidirectional").toBool() || field("train").toBool() ||
-      field("batch_first").toBool())
-    throw Error("a bidirectional, training or batch_first recurrence");
+  if (field("train").toBool())
+    throw Error("a training recurrence");
   if (x.shape.size() != 3 || h0.shape.size() != 3)
     throw Error("input or state is not 3-d");
+  const bool batchFirst = field("batch_first").toBool();
   const std::vector<Tensor> weights = field("params").toTensorVector();
   const bool biases = field("has_biases").toBool();
-  const int64_t layers = field("num_layers").toInt(), perLayer = biases ? 4 : 2;
-  const int64_t T = x.shape[0], B = x.shape[1], H = h0.shape[2],
+  const int64_t layers = field("num_layers").toInt(), perLayer = biases ? 4 : 2,
+                dirs = field("bidirectional").toBool() ? 2 : 1;
+  const int64_t T = x.shape[batchFirst ? 1 : 0],
+                B = x.shape[batchFirst ? 0 : 1], H = h0.shape[2],
                 G = lstm ? 4 : 3;
-  if (int64_t(weights.size()) != layers * perLayer || h0.shape[0] != layers)
+  if (int64_t(weights.size()) != layers * dirs * perLayer ||
+      h0.shape[0] != layers * dirs)
     throw Error("weights or state do not match num_layers");
   const uint32_t out = in.results[0], hn = in.results[1];
   result(in, 0);
@@ -674,37 +679,57 @@ void Compiler::rnn(const Instr &in) {
     dispatch("linear", int(tileFor(G * H)), {to, from, w, b}, push,
              rows * ((G * H + tileFor(G * H) - 1) / tileFor(G * H)), in);
   };
+  // (B, T, F) <-> (T, B, F).
+  auto swapBatchAndTime = [&](uint32_t from, uint32_t to, int64_t rows,
+                              int64_t cols, int64_t F) {
+    copy(from, to, {rows, cols, F}, {F, rows * F, 1}, {cols * F, F, 1}, 0, 0,
+         in);
+  };
   const Tensor zeros = Tensor::zeros(DType::F32, Shape{G * H});
   uint32_t layerIn = in.operands[0];
   int64_t features = x.shape[2];
-  for (int64_t l = 0; l < layers; ++l) {
-    const Tensor *w = &weights[size_t(l * perLayer)];
-    uint32_t wih = addConstant(w[0]), whh = addConstant(w[1]),
-             bih = addConstant(biases ? w[2] : zeros),
-             bhh = addConstant(biases ? w[3] : zeros);
-    const uint32_t seq = l + 1 == layers ? out : scratch(T * B * H);
-    linear(layerIn, 0, gx, T * B, features, wih, bih);
-    if (lstm)
-      copy(in.operands[2], cell, {B * H}, {1}, {1}, l * B * H, 0, in);
-    for (int64_t t = 0; t < T; ++t) {
-      const uint32_t h = t ? seq : in.operands[1];
-      const int64_t hOffset = t ? (t - 1) * B * H : l * B * H;
-      linear(h, hOffset, gh, B, H, whh, bhh);
-      std::vector<uint32_t> push;
-      for (int64_t v : {B, H, t * B * G * H})
-        word(push, i32(v));
-      if (!lstm)
-        word(push, i32(hOffset));
-      word(push, i32(t * B * H));
-      dispatch(lstm ? "lstm_cell" : "gru_cell", 0,
-               {seq, gx, gh, lstm ? cell : h}, push, B * H, in);
-    }
-    copy(seq, hn, {B * H}, {1}, {1}, (T - 1) * B * H, l * B * H, in);
-    if (lstm)
-      copy(cell, in.results[2], {B * H}, {1}, {1}, 0, l * B * H, in);
-    layerIn = seq;
-    features = H;
+  if (batchFirst) {
+    layerIn = scratch(T * B * features);
+    swapBatchAndTime(in.operands[0], layerIn, T, B, features);
   }
+  for (int64_t l = 0; l < layers; ++l) {
+    const uint32_t layerOut =
+        l + 1 == layers && !batchFirst ? out : scratch(T * B * dirs * H);
+    for (int64_t d = 0; d < dirs; ++d) {
+      const int64_t state = (l * dirs + d) * B * H;
+      const Tensor *w = &weights[size_t((l * dirs + d) * perLayer)];
+      uint32_t wih = addConstant(w[0]), whh = addConstant(w[1]),
+               bih = addConstant(biases ? w[2] : zeros),
+               bhh = addConstant(biases ? w[3] : zeros);
+      const uint32_t seq = dirs == 1 ? layerOut : scratch(T * B * H);
+      linear(layerIn, 0, gx, T * B, features, wih, bih);
+      if (lstm)
+        copy(in.operands[2], cell, {B * H}, {1}, {1}, state, 0, in);
+      for (int64_t step = 0; step < T; ++step) {
+        const int64_t t = d ? T - 1 - step : step, prev = d ? t + 1 : t - 1;
+        const uint32_t h = step ? seq : in.operands[1];
+        const int64_t hOffset = step ? prev * B * H : state;
+        linear(h, hOffset, gh, B, H, whh, bhh);
+        std::vector<uint32_t> push;
+        for (int64_t v : {B, H, t * B * G * H})
+          word(push, i32(v));
+        if (!lstm)
+          word(push, i32(hOffset));
+        word(push, i32(t * B * H));
+        dispatch(lstm ? "lstm_cell" : "gru_cell", 0,
+                 {seq, gx, gh, lstm ? cell : h}, push, B * H, in);
+      }
+      copy(seq, hn, {B * H}, {1}, {1}, (d ? 0 : T - 1) * B * H, state, in);
+      if (lstm)
+        copy(cell, in.results[2], {B * H}, {1}, {1}, 0, state, in);
+      if (dirs == 2) // into this direction's half of the features
+        copy(seq, layerOut, {T * B, H}, {H, 1}, {2 * H, 1}, 0, d * H, in);
+    }
+    layerIn = layerOut;
+    features = dirs * H;
+  }
+  if (batchFirst)
+    swapBatchAndTime(layerIn, out, B, T, features);
 }
 
 /// aten.embedding(weight, indices, ...): a gather of weight rows by the
