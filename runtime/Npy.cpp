@@ -675,3 +675,67 @@ bool irc::rt::writeNpy(const std::string &path, const NpyArray &a,
   }
   return true;
 }
+
+std::optional<DType> irc::rt::fromNpyDType(NpyDType d) {
+  switch (d) {
+  case NpyDType::F32:
+    return DType::F32;
+  case NpyDType::F64:
+    return DType::F64;
+  case NpyDType::F16:
+    return DType::F16;
+  case NpyDType::I64:
+    return DType::I64;
+  case NpyDType::I32:
+    return DType::I32;
+  case NpyDType::I16:
+    return DType::I16;
+  case NpyDType::I8:
+    return DType::I8;
+  case NpyDType::U8:
+    return DType::U8;
+  case NpyDType::Bool:
+    return DType::Bool;
+  case NpyDType::C64:
+    return DType::C64;
+  case NpyDType::C128:
+    return DType::C128;
+  }
+  return std::nullopt;
+}
+
+std::optional<NpyDType> irc::rt::toNpyDType(DType d) {
+  switch (d) {
+  case DType::F32:
+    return NpyDType::F32;
+  case DType::F64:
+    return NpyDType::F64;
+  case DType::F16:
+    return NpyDType::F16;
+  case DType::I64:
+    return NpyDType::I64;
+  case DType::I32:
+    return NpyDType::I32;
+  case DType::I16:
+    return NpyDType::I16;
+  case DType::I8:
+    return NpyDType::I8;
+  case DType::U8:
+    return NpyDType::U8;
+  case DType::Bool:
+    return NpyDType::Bool;
+  case DType::C64:
+    return NpyDType::C64;
+  case DType::C128:
+    return NpyDType::C128;
+  default:
+    return std::nullopt;
+  }
+}
+
+Tensor irc::rt::tensorFromNpy(const NpyArray &a) {
+  Tensor t = Tensor::zeros(*fromNpyDType(a.dtype), a.shape);
+  if (!a.data.empty())
+    std::memcpy(t.rawMutableData(), a.data.data(), a.data.size());
+  return t;
+}

@@ -9,7 +9,10 @@
 #ifndef IRC_RUNTIME_NPY_H
 #define IRC_RUNTIME_NPY_H
 
+#include "runtime/Tensor.h"
+
 #include <cstddef>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -57,6 +60,14 @@ bool serializeNpy(const NpyArray &a, const std::string &name,
 
 /// Writes `a` to `path`; on failure returns false and sets `error`.
 bool writeNpy(const std::string &path, const NpyArray &a, std::string &error);
+
+/// The runtime dtype of a `.npy` dtype, and back (nullopt for dtypes the
+/// other side lacks: bfloat16, quantized).
+std::optional<DType> fromNpyDType(NpyDType dtype);
+std::optional<NpyDType> toNpyDType(DType dtype);
+
+/// A new tensor holding `a`'s elements.
+Tensor tensorFromNpy(const NpyArray &a);
 
 } // namespace irc::rt
 

@@ -94,6 +94,8 @@ struct Instr {
 
 struct Function {
   std::string name;
+  /// The arguments' names in the source ("x"), or empty.
+  std::vector<std::string> argNames;
   std::vector<TypeSpec> argTypes;
   std::vector<TypeSpec> resultTypes;
   uint32_t numRegisters = 0;

@@ -220,12 +220,14 @@ Tensor Tensor::asStrided(const Shape &sizes, const Shape &strides,
   for (size_t i = 0; i < sizes.size(); ++i) {
     if (sizes[i] < 0)
       throw Error("view has a negative size");
+    int64_t reach;
     if (sizes[i] == 0)
       empty = true;
-    else if (strides[i] >= 0)
-      hi += strides[i] * (sizes[i] - 1);
-    else
-      lo += strides[i] * (sizes[i] - 1);
+    else if (__builtin_mul_overflow(strides[i], sizes[i] - 1, &reach) ||
+             __builtin_add_overflow(strides[i] >= 0 ? hi : lo, reach,
+                                    strides[i] >= 0 ? &hi : &lo))
+      throw Error("view " + shapeToString(sizes) + " has strides that "
+                  "overflow");
   }
   int64_t capacity = int64_t(storage->size() / elementSize(type));
   if (!empty && (lo < 0 || hi >= capacity))

@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev           # unit tests
   libbenchmark-dev                    # bench/
   python3                             # lit and test scripts
+  libprotobuf-dev protobuf-compiler   # runtime/: the .ircm header schema
   pkg-config libminizip-dev           # frontend/: reading .pt archives
   libxnnpack-dev libpthreadpool-dev   # backends/xnnpack/
   libcpuinfo-dev                      #   (XNNPACK's CPU detection)

@@ -441,8 +441,16 @@ LogicalResult Lowering::run() {
     Type type = f.getFunctionType();
     for (Type t : type.getInputs())
       fn.argTypes.push_back(toTypeSpec(t));
-    for (Type t : type.getResults())
-      fn.resultTypes.push_back(toTypeSpec(t));
+    for (Value *arg : f.getEntryBlock().getArguments())
+      fn.argNames.push_back(arg->getNameHint().str());
+    // What is returned may be known better than declared (shape
+    // inference refines values, not signatures).
+    Operation *ret = f.getEntryBlock().getTerminator();
+    for (unsigned i = 0; i < type.getResults().size(); ++i)
+      fn.resultTypes.push_back(
+          toTypeSpec(ret && i < ret->getNumOperands()
+                         ? ret->getOperand(i)->getType()
+                         : type.getResults()[i]));
     registers.clear();
     numRegisters = 0;
     if (failed(lowerBlock(f.getEntryBlock(), fn.body)))

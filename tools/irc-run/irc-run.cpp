@@ -16,17 +16,9 @@
 #include "backends/reference/ReferenceKernels.h"
 #include "backends/vulkan/VulkanKernels.h"
 #include "backends/xnnpack/XnnpackKernels.h"
-#include "frontend/Importer.h"
-#include "ir/AsmParser.h"
-#include "ir/Context.h"
-#include "ir/Diagnostics.h"
-#include "ir/Module.h"
-#include "passes/InferShapes.h"
-#include "passes/MobilePipeline.h"
-#include "passes/PassManager.h"
-#include "passes/VulkanPartition.h"
-#include "passes/XnnpackPartition.h"
+#include "runtime/ModelFile.h"
 #include "runtime/Npy.h"
+#include "tools/driver/Compile.h"
 
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/CommandLine.h"
@@ -132,6 +124,11 @@ cl::opt<bool> noOptimize(
     cl::desc("Skip the optimization pipeline and shape inference (an "
              "archive is still frozen)"),
     cl::cat(category));
+cl::opt<bool> printSignature(
+    "print-signature",
+    cl::desc("Print a compiled model's (.ircm) backend, inputs and outputs, "
+             "and exit"),
+    cl::cat(category));
 
 [[noreturn]] void fail(const llvm::Twine &message) {
   llvm::errs() << "irc-run: error: " << message << '\n';
@@ -140,70 +137,6 @@ cl::opt<bool> noOptimize(
 
 std::string stripAt(const std::string &arg) {
   return !arg.empty() && arg[0] == '@' ? arg.substr(1) : arg;
-}
-
-std::optional<rt::DType> fromNpy(rt::NpyDType d) {
-  switch (d) {
-  case rt::NpyDType::F32:
-    return rt::DType::F32;
-  case rt::NpyDType::F64:
-    return rt::DType::F64;
-  case rt::NpyDType::F16:
-    return rt::DType::F16;
-  case rt::NpyDType::I64:
-    return rt::DType::I64;
-  case rt::NpyDType::I32:
-    return rt::DType::I32;
-  case rt::NpyDType::I16:
-    return rt::DType::I16;
-  case rt::NpyDType::I8:
-    return rt::DType::I8;
-  case rt::NpyDType::U8:
-    return rt::DType::U8;
-  case rt::NpyDType::Bool:
-    return rt::DType::Bool;
-  case rt::NpyDType::C64:
-    return rt::DType::C64;
-  case rt::NpyDType::C128:
-    return rt::DType::C128;
-  }
-  return std::nullopt;
-}
-
-std::optional<rt::NpyDType> toNpy(rt::DType d) {
-  switch (d) {
-  case rt::DType::F32:
-    return rt::NpyDType::F32;
-  case rt::DType::F64:
-    return rt::NpyDType::F64;
-  case rt::DType::F16:
-    return rt::NpyDType::F16;
-  case rt::DType::I64:
-    return rt::NpyDType::I64;
-  case rt::DType::I32:
-    return rt::NpyDType::I32;
-  case rt::DType::I16:
-    return rt::NpyDType::I16;
-  case rt::DType::I8:
-    return rt::NpyDType::I8;
-  case rt::DType::U8:
-    return rt::NpyDType::U8;
-  case rt::DType::Bool:
-    return rt::NpyDType::Bool;
-  case rt::DType::C64:
-    return rt::NpyDType::C64;
-  case rt::DType::C128:
-    return rt::NpyDType::C128;
-  default:
-    return std::nullopt;
-  }
-}
-
-rt::Tensor tensorFromNpy(const rt::NpyArray &a) {
-  rt::Tensor t = rt::Tensor::zeros(*fromNpy(a.dtype), a.shape);
-  if (!a.data.empty())
-    std::memcpy(t.rawMutableData(), a.data.data(), a.data.size());
-  return t;
 }
 
 /// Reads argument `i`, given as `@file.npy` or a literal, for a parameter
@@ -231,7 +164,7 @@ rt::Value readInput(size_t i, const std::string &arg,
   std::string error;
   if (!rt::readNpy(stripAt(arg), array, error))
     fail(error);
-  rt::Tensor t = tensorFromNpy(array);
+  rt::Tensor t = rt::tensorFromNpy(array);
   // A 0-d array passed for a scalar parameter is that scalar.
   if (t.dim() == 0) {
     if (spec.kind == rt::TypeSpec::Kind::Int &&
@@ -275,7 +208,7 @@ rt::NpyArray toArray(size_t i, const rt::Value &v) {
          ", which has no .npy form");
   if (t.dtype() == rt::DType::BF16) // NumPy has no bfloat16
     t = t.to(rt::DType::F32);
-  std::optional<rt::NpyDType> dtype = toNpy(t.dtype());
+  std::optional<rt::NpyDType> dtype = rt::toNpyDType(t.dtype());
   if (!dtype)
     fail("output " + std::to_string(i) + " has dtype " +
          rt::dtypeName(t.dtype()) + ", which .npy files cannot hold here");
@@ -386,58 +319,6 @@ void printSummary(size_t i, const rt::Value &v) {
   llvm::outs() << (c.numel() > int64_t(first.size()) ? ", ...]\n" : "]\n");
 }
 
-/// One line per op that computes (constants and partition boundaries
-/// aside): `LOCATION: OP: xnnpack partition N` (or `vulkan partition N`) or
-/// `LOCATION: OP: reference (REASON)`; for vulkan, the ops left to the host
-/// run between a download and an upload.
-void printOpPlacement(Operation *module, llvm::StringRef backend) {
-  const bool xnnpack = backend == rt::xnnpack::Backend,
-             vulkan = backend == rt::vulkan::Backend;
-  unsigned partitions = 0;
-  std::function<void(Block &, int)> walk = [&](Block &block, int partition) {
-    for (Operation &op : block) {
-      if (op.is(OpId::Constant) || op.hasTrait(Terminator))
-        continue;
-      if (op.is(OpId::XnnPartition) || op.is(OpId::VkPartition)) {
-        walk(op.getRegion(0).front(), int(++partitions));
-        continue;
-      }
-      if (partition == 0 && op.is(OpId::PrimListConstruct) &&
-          llvm::all_of(op.getOperands(), [](Value *v) {
-            return getConstantValue(v) != Attribute();
-          }))
-        continue;
-      std::string loc;
-      llvm::raw_string_ostream os(loc);
-      op.getLoc().printPrefix(os);
-      llvm::outs() << os.str() << (os.str().empty() ? "" : ": ") << op.getName()
-                   << ": ";
-      if (partition)
-        llvm::outs() << backend << " partition " << partition << '\n';
-      else if (!xnnpack && !vulkan)
-        llvm::outs() << "reference\n";
-      else if (op.getNumRegions())
-        llvm::outs() << "reference (control flow; its regions are placed on "
-                        "their own)\n";
-      else if (std::string why =
-                   xnnpack ? whyNotXnnpack(&op) : whyNotVulkan(&op);
-               !why.empty())
-        llvm::outs() << "reference (" << why << ")\n";
-      else if (op.hasTrait(InPlace))
-        llvm::outs() << "reference (an in-place write to a tensor made "
-                        "outside its run, or read or viewed elsewhere)\n";
-      else
-        llvm::outs() << "reference (in a run of only reshapes, chunks and "
-                        "lists: no partition)\n";
-      for (unsigned i = 0; i < op.getNumRegions(); ++i)
-        for (Block &b : op.getRegion(i))
-          walk(b, 0);
-    }
-  };
-  for (FuncOp f : getFunctions(module))
-    walk(f.getEntryBlock(), 0);
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -448,134 +329,112 @@ int main(int argc, char **argv) {
       "irc-run: run a TorchScript archive or .irc model on .npy inputs\n\n"
       "  irc-run model.pt --input=@x.npy --output=@y.npy --print\n");
 
-  const bool xnnpack = backendName == rt::xnnpack::Backend,
-             vulkan = backendName == rt::vulkan::Backend;
-  if (backendName != rt::ref::Backend && !xnnpack && !vulkan)
+  if (backendName != rt::ref::Backend && backendName != rt::xnnpack::Backend &&
+      backendName != rt::vulkan::Backend)
     fail("unknown backend '" + backendName +
          "' (available: ref, xnnpack, vulkan)");
 
-  // Compile: import or parse, freeze, clean up, lower.
-  auto context = std::make_unique<Context>();
-  Context &ctx = *context;
-  llvm::SourceMgr mgr;
-  auto handler = std::make_unique<SourceMgrDiagnosticHandler>(mgr, ctx);
-  std::optional<Module> module;
-  bool archive = isTorchScriptArchive(modelFile);
-  if (archive) {
-    module = importTorchScript(modelFile, ctx, mgr);
-  } else {
-    auto buffer = llvm::MemoryBuffer::getFile(modelFile);
-    if (!buffer)
-      fail("cannot read '" + modelFile + "': " + buffer.getError().message());
-    mgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
-    module = parseSourceFile(mgr, ctx);
-  }
-  if (!module)
-    return 1;
-  auto runPipeline = [&](const std::string &pipeline) {
-    if (pipeline.empty())
-      return true;
-    PassManager pm{PassManagerOptions()};
-    if (std::string err = pm.addPipeline(pipeline); !err.empty())
-      fail(err);
-    return succeeded(pm.run(module->getOperation()));
-  };
-  // Freezing makes an archive one program, keeping the function to run.
-  std::vector<std::string> preserved;
-  if (functionName != "forward")
-    preserved.push_back(functionName);
-  std::string freeze = preserved.empty()
-                           ? "freeze"
-                           : "freeze{preserve-methods=" + functionName + "}";
-  if (archive && !runPipeline(freeze))
-    return 1;
-
-  FuncOp func;
-  for (FuncOp f : getFunctions(module->getOperation()))
-    if (f.getName() == functionName && !f.isPrivate())
-      func = f;
-  if (!func)
-    fail("the model has no function '" + functionName + "'");
-
-  // Inputs, checked against the signature before anything runs.
-  llvm::ArrayRef<Type> params = func.getFunctionType().getInputs();
-  if (inputs.size() != params.size()) {
-    std::string list;
-    for (Type t : params)
-      list += (list.empty() ? "" : ", ") + t.str();
-    fail("'" + functionName + "' takes " + std::to_string(params.size()) +
-         " input" + (params.size() == 1 ? "" : "s") + " (" + list + "), got " +
-         std::to_string(inputs.size()));
-  }
-  std::vector<rt::Value> args;
-  llvm::SmallVector<Type, 4> argTypes;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    rt::TypeSpec spec = toTypeSpec(params[i]);
-    rt::Value v = readInput(i, inputs[i], spec);
-    std::string why;
-    if (!spec.accepts(v, why))
-      fail("input " + std::to_string(i) + " (" + inputs[i] + "): " + why);
-    argTypes.push_back(typeOfValue(ctx, v));
-    args.push_back(std::move(v));
-  }
-
-  // Static shapes from the inputs, before the other passes, which then see
-  // them (fold-linear-bn needs a known rank, insert-prepack a known dtype).
-  if (!noOptimize) {
-    std::string error;
-    if (failed(specializeArguments(func.getOperation(), argTypes, error)))
-      fail(error);
-    if (!runPipeline("infer-shapes,canonicalize,cse,dce"))
-      return 1;
-  }
-  // The xnnpack backend runs what the cpu pipeline makes, the vulkan one
-  // what the vulkan pipeline makes.
-  if (optimizeForMobile.getNumOccurrences() ||
-      ((xnnpack || vulkan) && !noOptimize)) {
-    std::string error;
-    std::string target = vulkan ? "vulkan"
-                         : optimizeForMobile.empty()
-                             ? "cpu"
-                             : optimizeForMobile.getValue();
-    if (vulkan && !optimizeForMobile.empty() && optimizeForMobile != "vulkan")
-      fail("--backend=vulkan runs the vulkan mobile pipeline");
-    std::string mobile =
-        buildMobilePipeline(target, mobileBlocklist, error, preserved);
-    if (!error.empty())
-      fail(error);
-    if (!runPipeline(mobile))
-      return 1;
-  } else if (!mobileBlocklist.empty()) {
-    fail("--mobile-blocklist needs --optimize-for-mobile");
-  }
-
-  // The xnnpack backend runs what XNNPACK can in NHWC partitions.
-  if (xnnpack && !noOptimize && !runPipeline(XnnpackPipeline))
-    return 1;
-  // The vulkan backend runs what has shaders in partitions, on the device.
-  if (vulkan && !noOptimize && !runPipeline(VulkanPipeline))
-    return 1;
-  if (printPlacement)
-    printOpPlacement(module->getOperation(), backendName);
-  if (printIR)
-    module->getOperation()->print(llvm::errs());
-
-  rt::KernelRegistry registry;
-  if (xnnpack) {
-    rt::xnnpack::registerKernels(registry);
-  } else if (vulkan) {
-    rt::vulkan::registerKernels(registry);
-  } else {
-    rt::ref::registerKernels(registry);
-  }
   rt::Plan plan;
-  if (failed(lowerToPlan(module->getOperation(), registry, backendName, plan)))
-    return 1;
-  // The plan stands alone: free the IR (folded weights, and the archive's
-  // mapping where no plan tensor uses it) before XNNPACK packs the weights.
-  module.reset();
-  handler.reset();
-  context.reset();
+  std::vector<rt::Value> args;
+  auto readInputs = [&](const std::vector<rt::TypeSpec> &params) {
+    if (inputs.size() != params.size()) {
+      std::string list;
+      for (const rt::TypeSpec &t : params)
+        list += (list.empty() ? "" : ", ") + t.text;
+      fail("'" + functionName + "' takes " + std::to_string(params.size()) +
+           " input" + (params.size() == 1 ? "" : "s") + " (" + list +
+           "), got " + std::to_string(inputs.size()));
+    }
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      rt::Value v = readInput(i, inputs[i], params[i]);
+      std::string why;
+      if (!params[i].accepts(v, why))
+        fail("input " + std::to_string(i) + " (" + inputs[i] + "): " + why);
+      args.push_back(std::move(v));
+    }
+  };
+
+  if (rt::isModelFile(modelFile)) {
+    // A compiled model: irc-compile chose its backend and passes.
+    std::pair<const char *, int> compileOnly[] = {
+        {"optimize-for-mobile", optimizeForMobile.getNumOccurrences()},
+        {"mobile-blocklist", mobileBlocklist.getNumOccurrences()},
+        {"no-optimize", noOptimize.getNumOccurrences()},
+        {"print-placement", printPlacement.getNumOccurrences()},
+        {"print-ir", printIR.getNumOccurrences()}};
+    for (auto [flag, count] : compileOnly)
+      if (count)
+        fail(llvm::Twine("--") + flag + " applies when compiling; '" +
+             modelFile + "' is a compiled model");
+    try {
+      rt::KernelRegistry registry;
+      rt::ref::registerKernels(registry);
+      rt::xnnpack::registerKernels(registry);
+      rt::vulkan::registerKernels(registry);
+      plan = rt::loadModelFile(modelFile, registry);
+    } catch (const rt::Error &e) {
+      fail(e.what());
+    }
+    if (backendName.getNumOccurrences() && backendName != plan.backend)
+      fail("'" + modelFile + "' was compiled for the " + plan.backend +
+           " backend, not " + backendName);
+    int index = plan.findFunction(functionName);
+    if (index < 0)
+      fail("the model has no function '" + functionName + "'");
+    const rt::Function &fn = plan.functions[size_t(index)];
+    if (printSignature) {
+      llvm::outs() << "backend: " << plan.backend << '\n';
+      for (size_t i = 0; i < fn.argTypes.size(); ++i)
+        llvm::outs() << "input " << i << " '"
+                     << (i < fn.argNames.size() ? fn.argNames[i] : "")
+                     << "': " << fn.argTypes[i].text << '\n';
+      for (size_t i = 0; i < fn.resultTypes.size(); ++i)
+        llvm::outs() << "output " << i << ": " << fn.resultTypes[i].text
+                     << '\n';
+      return 0;
+    }
+    readInputs(fn.argTypes);
+  } else {
+    if (printSignature)
+      fail("--print-signature reads a compiled model (.ircm, from "
+           "irc-compile)");
+    Compilation compilation;
+    std::string error;
+    if (!compilation.load(modelFile, functionName, error)) {
+      if (!error.empty())
+        fail(error);
+      return 1;
+    }
+    // Inputs, checked against the signature before anything runs.
+    std::vector<rt::TypeSpec> params;
+    for (Type t : compilation.entry().getFunctionType().getInputs())
+      params.push_back(toTypeSpec(t));
+    readInputs(params);
+    llvm::SmallVector<Type, 4> argTypes;
+    for (const rt::Value &v : args)
+      argTypes.push_back(typeOfValue(compilation.context(), v));
+    CompileOptions options;
+    options.backend = backendName;
+    options.noOptimize = noOptimize;
+    if (optimizeForMobile.getNumOccurrences())
+      options.optimizeForMobile = optimizeForMobile.getValue();
+    options.mobileBlocklist.assign(mobileBlocklist.begin(),
+                                   mobileBlocklist.end());
+    options.printPlacement = printPlacement;
+    options.printIR = printIR;
+    if (!compilation.compile(argTypes, options, plan, error)) {
+      if (!error.empty())
+        fail(error);
+      return 1;
+    }
+    // The plan stands alone: free the IR (folded weights, and the
+    // archive's mapping where no plan tensor uses it) before XNNPACK packs
+    // the weights.
+    compilation.release();
+  }
+
+  const bool xnnpack = plan.backend == rt::xnnpack::Backend,
+             vulkan = plan.backend == rt::vulkan::Backend;
   if (xnnpack) {
     try {
       rt::xnnpack::PlanSummary summary =
