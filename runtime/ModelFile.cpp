@@ -37,7 +37,7 @@ constexpr size_t PrefixSize = 40, Alignment = 64;
 /// Bounds that no real model reaches and that keep a hostile file from
 /// asking for absurd allocations before anything else fails.
 constexpr uint32_t MaxRegisters = 1u << 24;
-constexpr size_t MaxNesting = 64;
+constexpr size_t MaxNesting = 32;
 
 void putU32(char *p, uint32_t v) {
   for (int i = 0; i < 4; ++i)
@@ -267,29 +267,32 @@ public:
     map();
     const auto *bytes = static_cast<const unsigned char *>(file->base);
     const uint64_t size = file->size;
-    if (size < PrefixSize || std::memcmp(bytes, Magic, 4) != 0)
+    if (size < 4 || std::memcmp(bytes, Magic, 4) != 0)
       fail("not an irc compiled model (no IRCM magic at offset 0)");
+    if (size < PrefixSize)
+      fail("truncated: " + std::to_string(size) +
+           " bytes, less than the 40-byte prefix");
     uint32_t version = getU32(bytes + 4);
     if (version != ModelFileVersion)
       fail("format version " + std::to_string(version) + " (this runtime reads " +
            std::to_string(ModelFileVersion) + ")");
-    uint64_t headerSize = getU64(bytes + 8), weightsOffset = getU64(bytes + 16);
+    uint64_t headerSize = getU64(bytes + 8), weightsOffset = getU64(bytes + 16),
+             end;
     weightsSize = getU64(bytes + 24);
+    if (__builtin_add_overflow(weightsOffset, weightsSize, &end))
+      fail("the weights offset and size in the prefix overflow");
+    if (end != size)
+      fail("the prefix says the file has " + std::to_string(end) +
+           " bytes but it has " + std::to_string(size) +
+           " (truncated, or bytes after the end)");
     if (headerSize > size - PrefixSize)
       fail("header of " + std::to_string(headerSize) +
            " bytes at offset 40 runs past the end of the file (" +
            std::to_string(size) + " bytes)");
-    if (weightsOffset % Alignment || weightsOffset < PrefixSize + headerSize ||
-        weightsOffset > size)
+    if (weightsOffset % Alignment || weightsOffset < PrefixSize + headerSize)
       fail("weights offset " + std::to_string(weightsOffset) +
-           " is not a 64-byte boundary between the header's end (" +
-           std::to_string(PrefixSize + headerSize) + ") and the file's end (" +
-           std::to_string(size) + ")");
-    if (weightsSize != size - weightsOffset)
-      fail("weights section of " + std::to_string(weightsSize) +
-           " bytes at offset " + std::to_string(weightsOffset) +
-           " does not end at the end of the file (" + std::to_string(size) +
-           " bytes)");
+           " is not a 64-byte boundary after the header's end (" +
+           std::to_string(PrefixSize + headerSize) + ")");
     if (getU32(bytes + 36) != 0)
       fail("reserved field at offset 36 is not 0");
     for (uint64_t at = PrefixSize + headerSize; at < weightsOffset; ++at)
@@ -599,7 +602,7 @@ private:
       need(out.index < plan.functions.size(),
            "a call to function " + std::to_string(out.index) + " of " +
                std::to_string(plan.functions.size()));
-      calls.push_back({&out.index, operands, results, here});
+      calls.push_back({out.index, operands, results, here});
       break;
     case Instr::Kind::Region:
       need(regions == 1 && out.regions[0].args.size() == operands &&
@@ -615,7 +618,7 @@ private:
   /// programs do not): checked once every function is read.
   void checkCalls(Plan &plan) {
     for (const PendingCall &c : calls) {
-      const Function &callee = plan.functions[*c.index];
+      const Function &callee = plan.functions[c.index];
       if (callee.body.args.size() != c.operands ||
           callee.body.results.size() != c.results) {
         where = c.where;
@@ -666,7 +669,7 @@ private:
     }
   };
   struct PendingCall {
-    const uint32_t *index;
+    uint32_t index;
     size_t operands, results;
     std::string where;
   };

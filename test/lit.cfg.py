@@ -18,6 +18,7 @@ config.substitutions.append(("%irc_src_root", config.irc_src_root))
 config.substitutions.append(("%fixtures", config.fixtures_dir))
 config.substitutions.append(("%hostile", config.hostile_dir))
 config.substitutions.append(("%opzoo", config.opzoo_dir))
+config.substitutions.append(("%bindir", config.irc_tools_dir))
 config.environment["PATH"] = os.path.pathsep.join(
     [config.irc_tools_dir, config.llvm_tools_dir, config.environment["PATH"]])
 
