@@ -23,20 +23,16 @@
 #include "backends/vulkan/VulkanKernels.h"
 #include "backends/xnnpack/XnnpackKernels.h"
 #include "benchmark/benchmark.h"
-#include "frontend/Importer.h"
 #include "ir/Packed.h"
-#include "passes/InferShapes.h"
-#include "passes/MobilePipeline.h"
-#include "passes/PassManager.h"
-#include "passes/VulkanPartition.h"
-#include "passes/XnnpackPartition.h"
+#include "runtime/ModelFile.h"
 #include "runtime/Npy.h"
 #include "runtime/Plan.h"
 #include "runtime/Tensor.h"
-#include "llvm/Support/SourceMgr.h"
+#include "tools/driver/Compile.h"
 #include <ATen/Parallel.h>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <immintrin.h>
 #include <torch/script.h>
 
@@ -60,10 +56,8 @@ bool readInput(const std::string &model, rt::NpyArray &input,
   return true;
 }
 
-/// A compiled irc model: the plan keeps what it needs of the context.
+/// A compiled irc model: the plan keeps what it needs of the IR.
 struct Compiled {
-  std::unique_ptr<Context> ctx = std::make_unique<Context>();
-  rt::KernelRegistry registry;
   rt::Plan plan;
   /// Multiply-accumulates of its convolutions and linears.
   double macs = 0;
@@ -104,47 +98,17 @@ double countMacs(Operation *root) {
 /// Compiles `model` for `backend` as irc-run does.
 bool compile(const std::string &model, const std::string &backend,
              const rt::Tensor &input, Compiled &out, std::string &error) {
-  llvm::SourceMgr sources;
-  out.ctx->getDiagEngine().setHandler([&](const Diagnostic &d) {
-    if (error.empty())
-      error = d.message;
-  });
-  std::optional<Module> module =
-      importTorchScript(fixture(model + ".scripted.pt"), *out.ctx, sources);
-  if (!module)
+  Compilation compilation;
+  if (!compilation.load(fixture(model + ".scripted.pt"), "forward", error))
     return false;
-  auto run = [&](const std::string &pipeline) {
-    PassManager pm;
-    return pm.addPipeline(pipeline).empty() &&
-           succeeded(pm.run(module->getOperation(), llvm::nulls()));
-  };
-  if (!run("freeze"))
+  CompileOptions options;
+  options.backend = backend;
+  Type argType = typeOfValue(compilation.context(), rt::Value(input));
+  if (!compilation.compile({argType}, options, out.plan, error))
     return false;
-  FuncOp forward;
-  for (FuncOp f : getFunctions(module->getOperation()))
-    if (f.getName() == "forward")
-      forward = f;
-  Type argType = typeOfValue(*out.ctx, rt::Value(input));
-  if (!forward ||
-      failed(specializeArguments(forward.getOperation(), {argType}, error)) ||
-      !run("infer-shapes,canonicalize,cse,dce"))
-    return false;
-  if (backend == rt::xnnpack::Backend) {
-    std::string mobile = buildMobilePipeline("cpu", {}, error);
-    if (mobile.empty() || !run(mobile + "," + XnnpackPipeline))
-      return false;
-    out.macs = countMacs(module->getOperation());
-    rt::xnnpack::registerKernels(out.registry);
-  } else if (backend == rt::vulkan::Backend) {
-    std::string mobile = buildMobilePipeline("vulkan", {}, error);
-    if (mobile.empty() || !run(mobile + "," + VulkanPipeline))
-      return false;
-    rt::vulkan::registerKernels(out.registry);
-  } else {
-    rt::ref::registerKernels(out.registry);
-  }
-  return succeeded(
-      lowerToPlan(module->getOperation(), out.registry, backend, out.plan));
+  if (backend == rt::xnnpack::Backend)
+    out.macs = countMacs(compilation.getModuleOp());
+  return true;
 }
 
 double msSince(std::chrono::steady_clock::time_point start) {
@@ -188,6 +152,86 @@ void BM_Irc(benchmark::State &state, std::string model, std::string backend) {
       state.counters["GMACs"] = compiled->macs / 1e9;
   } catch (const rt::Error &e) {
     state.SkipWithError(e.what());
+  }
+}
+
+/// Where the compiled model (.ircm, for xnnpack) of `model` is written for
+/// the benchmarks that load one.
+std::string ircmPath(const std::string &model) {
+  return (std::filesystem::temp_directory_path() /
+          ("irc-bench-" + model + ".ircm"))
+      .string();
+}
+
+/// Compiles `model` for xnnpack, as irc-compile does, into ircmPath(model).
+bool saveCompiled(const std::string &model, std::string &error) {
+  rt::NpyArray array;
+  if (!readInput(model, array, error))
+    return false;
+  Compiled compiled;
+  if (!compile(model, rt::xnnpack::Backend, rt::tensorFromNpy(array), compiled,
+               error))
+    return false;
+  rt::saveModelFile(compiled.plan, ircmPath(model), {"irc-bench-model", model});
+  return true;
+}
+
+/// Load to first result, as an app starts: every iteration loads the
+/// compiled model (rt::loadModelFile: checks and maps the file), prepares
+/// it (packs the weights, plans memory) and runs one inference. Counters
+/// (means): `load_ms`, `prepare_ms`, `first_ms`.
+void BM_IrcmFirstResult(benchmark::State &state, std::string model) {
+  std::string error;
+  rt::NpyArray array;
+  if (!saveCompiled(model, error) || !readInput(model, array, error)) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
+  rt::Value input(rt::tensorFromNpy(array));
+  rt::KernelRegistry registry;
+  rt::xnnpack::registerKernels(registry);
+  double loadMs = 0, prepareMs = 0, firstMs = 0;
+  try {
+    for (auto _ : state) {
+      auto start = std::chrono::steady_clock::now();
+      rt::Plan plan = rt::loadModelFile(ircmPath(model), registry);
+      loadMs += msSince(start);
+      start = std::chrono::steady_clock::now();
+      rt::xnnpack::preparePlan(plan, {size_t(state.range(0))});
+      prepareMs += msSince(start);
+      start = std::chrono::steady_clock::now();
+      benchmark::DoNotOptimize(
+          rt::run(plan, plan.functions[plan.findFunction("forward")], {input}));
+      firstMs += msSince(start);
+    }
+  } catch (const rt::Error &e) {
+    state.SkipWithError(e.what());
+    return;
+  }
+  using benchmark::Counter;
+  state.counters["load_ms"] = Counter(loadMs, Counter::kAvgIterations);
+  state.counters["prepare_ms"] = Counter(prepareMs, Counter::kAvgIterations);
+  state.counters["first_ms"] = Counter(firstMs, Counter::kAvgIterations);
+}
+
+/// The same for libtorch: torch::jit::load of the optimize_for_mobile
+/// archive and its first forward, every iteration.
+void BM_LibtorchFirstResult(benchmark::State &state, std::string model) {
+  std::string error;
+  rt::NpyArray array;
+  if (!readInput(model, array, error)) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
+  at::set_num_threads(int(state.range(0)));
+  torch::NoGradGuard noGrad;
+  torch::Tensor input =
+      torch::from_blob(array.data.data(), array.shape, torch::kFloat32).clone();
+  for (auto _ : state) {
+    torch::jit::Module module =
+        torch::jit::load(fixture(model + ".scripted.optimized.pt"));
+    module.eval();
+    benchmark::DoNotOptimize(module.forward({input}));
   }
 }
 
@@ -267,19 +311,23 @@ bool runOnce(const std::string &variant, const std::string &model,
   rt::NpyArray array;
   if (!readInput(model, array, error))
     return false;
-  if (variant == "irc") {
-    rt::Tensor input = rt::Tensor::zeros(
-        rt::DType::F32, rt::Shape(array.shape.begin(), array.shape.end()));
-    std::memcpy(input.rawMutableData(), array.data.data(), array.data.size());
-    Compiled compiled;
-    if (!compile(model, rt::xnnpack::Backend, input, compiled, error))
-      return false;
-    compiled.ctx.reset(); // as irc-run does: the plan stands alone
-    rt::xnnpack::preparePlan(compiled.plan, {size_t(threads)});
-    const rt::Function &fn =
-        compiled.plan.functions[compiled.plan.findFunction("forward")];
+  if (variant == "irc" || variant == "ircm") {
+    rt::Tensor input = rt::tensorFromNpy(array);
+    rt::Plan plan;
+    if (variant == "ircm") { // the compiled model BM_PeakRss wrote
+      rt::KernelRegistry registry;
+      rt::xnnpack::registerKernels(registry);
+      plan = rt::loadModelFile(ircmPath(model), registry);
+    } else {
+      Compiled compiled;
+      if (!compile(model, rt::xnnpack::Backend, input, compiled, error))
+        return false;
+      plan = std::move(compiled.plan);
+    }
+    rt::xnnpack::preparePlan(plan, {size_t(threads)});
+    const rt::Function &fn = plan.functions[plan.findFunction("forward")];
     for (int i = 0; i < 6; ++i)
-      benchmark::DoNotOptimize(rt::run(compiled.plan, fn, {rt::Value(input)}));
+      benchmark::DoNotOptimize(rt::run(plan, fn, {rt::Value(input)}));
     return true;
   }
   at::set_num_threads(threads);
@@ -328,8 +376,13 @@ void BM_PeakRss(benchmark::State &state, std::string model) {
     return;
   }
   self[n] = 0;
+  std::string error;
+  if (!saveCompiled(model, error)) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
   for (auto _ : state) {
-    for (const char *variant : {"irc", "stock", "optimized"}) {
+    for (const char *variant : {"irc", "ircm", "stock", "optimized"}) {
       std::string command = std::string(self) + " --peak-rss=" + variant + ":" +
                             model + ":" + std::to_string(state.range(0)) +
                             " 2>/dev/null";
@@ -342,8 +395,8 @@ void BM_PeakRss(benchmark::State &state, std::string model) {
         state.SkipWithError((std::string(variant) + " failed").c_str());
         return;
       }
-      std::string name = variant == std::string("irc")
-                             ? "irc"
+      std::string name = variant[0] == 'i' // irc, ircm
+                             ? variant
                              : std::string("libtorch_") + variant;
       state.counters[name + "_MB"] = double(peak) / 1e6;
       state.counters[name + "_rise_MB"] = double(rise) / 1e6;
@@ -371,6 +424,15 @@ void registerAll() {
                                  std::string(rt::vulkan::Backend))
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
+    for (auto [name, fn] :
+         {std::pair{"irc_ircm_first", BM_IrcmFirstResult},
+          std::pair{"libtorch_optimized_first", BM_LibtorchFirstResult}})
+      benchmark::RegisterBenchmark((std::string(name) + "/" + model).c_str(),
+                                   fn, std::string(model))
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime()
+          ->Arg(1)
+          ->Arg(2);
     add("libtorch_stock", BM_Libtorch, "");
     add("libtorch_optimized", BM_Libtorch, ".optimized");
     benchmark::RegisterBenchmark((std::string("peak_rss/") + model).c_str(),

@@ -19,8 +19,8 @@
 
 #include <cstring>
 #include <fcntl.h>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -274,8 +274,8 @@ public:
            " bytes, less than the 40-byte prefix");
     uint32_t version = getU32(bytes + 4);
     if (version != ModelFileVersion)
-      fail("format version " + std::to_string(version) + " (this runtime reads " +
-           std::to_string(ModelFileVersion) + ")");
+      fail("format version " + std::to_string(version) +
+           " (this runtime reads " + std::to_string(ModelFileVersion) + ")");
     uint64_t headerSize = getU64(bytes + 8), weightsOffset = getU64(bytes + 16),
              end;
     weightsSize = getU64(bytes + 24);
@@ -449,8 +449,8 @@ private:
     }
     case ircm::Value::kShared:
       if (v.shared() >= shared.size())
-        bad("reference to shared value " + std::to_string(v.shared()) +
-            " of " + std::to_string(shared.size()));
+        bad("reference to shared value " + std::to_string(v.shared()) + " of " +
+            std::to_string(shared.size()));
       return shared[v.shared()];
     }
     bad("unknown value kind " + std::to_string(v.kind_case()));
@@ -511,9 +511,8 @@ private:
         out.body.results.size() != out.resultTypes.size())
       bad("the body takes " + std::to_string(out.body.args.size()) +
           " arguments and returns " + std::to_string(out.body.results.size()) +
-          " values, the signature says " +
-          std::to_string(out.argTypes.size()) + " and " +
-          std::to_string(out.resultTypes.size()));
+          " values, the signature says " + std::to_string(out.argTypes.size()) +
+          " and " + std::to_string(out.resultTypes.size()));
   }
 
   std::vector<uint32_t>
@@ -635,8 +634,7 @@ private:
           if (in.kind == Instr::Kind::Call) {
             if (state[in.index] == 1) {
               where = "function '" + plan.functions[f].name + "'";
-              bad("calls '" + plan.functions[in.index].name +
-                  "' recursively");
+              bad("calls '" + plan.functions[in.index].name + "' recursively");
             }
             if (state[in.index] == 0)
               visit(in.index);

@@ -117,9 +117,9 @@ bool parseDescr(const std::string &descr, NpyDType &dtype, std::string &err) {
     NpyDType dtype;
   };
   static const Entry Table[] = {
-      {"f4", NpyDType::F32}, {"f8", NpyDType::F64}, {"f2", NpyDType::F16},
-      {"i8", NpyDType::I64}, {"i4", NpyDType::I32}, {"i2", NpyDType::I16},
-      {"i1", NpyDType::I8},  {"u1", NpyDType::U8},  {"b1", NpyDType::Bool},
+      {"f4", NpyDType::F32}, {"f8", NpyDType::F64},  {"f2", NpyDType::F16},
+      {"i8", NpyDType::I64}, {"i4", NpyDType::I32},  {"i2", NpyDType::I16},
+      {"i1", NpyDType::I8},  {"u1", NpyDType::U8},   {"b1", NpyDType::Bool},
       {"c8", NpyDType::C64}, {"c16", NpyDType::C128}};
   for (const Entry &e : Table) {
     if (code != e.code)

@@ -8,10 +8,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "runtime/ModelFile.h"
 #include "backends/lowering/Lowering.h"
 #include "backends/reference/ReferenceKernels.h"
 #include "ir/AsmParser.h"
-#include "runtime/ModelFile.h"
 #include "ircm.pb.h"
 
 #include "gtest/gtest.h"
@@ -194,8 +194,7 @@ TEST(ModelFile, RoundTripRunsTheSame) {
   EXPECT_EQ(info.producer, "ModelFileTest");
   EXPECT_EQ(info.source, "Source");
   EXPECT_EQ(loaded.backend, "ref");
-  EXPECT_EQ(forwardOf(loaded).argNames,
-            (std::vector<std::string>{"x", "n"}));
+  EXPECT_EQ(forwardOf(loaded).argNames, (std::vector<std::string>{"x", "n"}));
   EXPECT_EQ(forwardOf(loaded).argTypes[0].text, "tensor<2x3xf32>");
   for (int64_t n : {3, 0}) {
     std::vector<rt::Value> want = runForward(original, n),
@@ -276,8 +275,7 @@ const ByteCase ByteCases[] = {
     {"version_2", [](std::string &b) { setU32(b, 4, 2); }, "format version 2"},
     {"version_huge", [](std::string &b) { setU32(b, 4, 0xFFFFFFFFu); },
      "format version 4294967295"},
-    {"offset_overflow",
-     [](std::string &b) { setU64(b, 16, ~uint64_t(0) - 8); },
+    {"offset_overflow", [](std::string &b) { setU64(b, 16, ~uint64_t(0) - 8); },
      "weights offset and size in the prefix overflow"},
     {"header_too_long",
      [](std::string &b) { setU64(b, 8, uint64_t(b.size())); },
@@ -342,8 +340,8 @@ class DamagedHeader : public testing::TestWithParam<HeaderCase> {};
 TEST_P(DamagedHeader, GivesOneClearError) {
   ircm::Model m = validModel();
   GetParam().damage(m);
-  std::string error = loadError(GetParam().name,
-                                assemble(m.SerializeAsString(), validWeights()));
+  std::string error = loadError(
+      GetParam().name, assemble(m.SerializeAsString(), validWeights()));
   EXPECT_NE(error.find(GetParam().error), std::string::npos)
       << "got: " << (error.empty() ? "(it loaded)" : error);
 }
@@ -393,9 +391,8 @@ const HeaderCase HeaderCases[] = {
      "one of the"},
     {"call_index",
      [](ircm::Model &m) {
-       ircm::Instr &in = *first(m, ircm::Instr::IF)
-                              .mutable_regions(0)
-                              ->mutable_instrs(0);
+       ircm::Instr &in =
+           *first(m, ircm::Instr::IF).mutable_regions(0)->mutable_instrs(0);
        in.set_index(9);
      },
      "a call to function 9 of 2"},
@@ -475,8 +472,7 @@ const HeaderCase HeaderCases[] = {
      },
      "strides that overflow"},
     {"tensor_negative_size",
-     [](ircm::Model &m) { firstTensor(m).set_sizes(0, -3); },
-     "negative size"},
+     [](ircm::Model &m) { firstTensor(m).set_sizes(0, -3); }, "negative size"},
     {"shared_reference",
      [](ircm::Model &m) { m.mutable_constants(0)->set_shared(42); },
      "reference to shared value 42"},
@@ -498,8 +494,7 @@ const HeaderCase HeaderCases[] = {
        forward(m).mutable_arg_types(0)->set_dtype(ircm::DType(31));
      },
      "unknown dtype 31"},
-    {"signature",
-     [](ircm::Model &m) { forward(m).add_result_types(); },
+    {"signature", [](ircm::Model &m) { forward(m).add_result_types(); },
      "the signature says"},
     {"argument_names",
      [](ircm::Model &m) { forward(m).add_arg_names("extra"); },

@@ -104,8 +104,7 @@ void Compilation::release() {
   mgr.reset();
 }
 
-bool Compilation::runPipeline(const std::string &pipeline,
-                              std::string &error) {
+bool Compilation::runPipeline(const std::string &pipeline, std::string &error) {
   if (pipeline.empty())
     return true;
   PassManager pm{PassManagerOptions()};
@@ -134,10 +133,10 @@ bool Compilation::load(const std::string &path, const std::string &name,
   if (!module)
     return false;
   // Freezing makes an archive one program, keeping the function to run.
-  if (archive && !runPipeline(name == "forward"
-                                  ? "freeze"
-                                  : "freeze{preserve-methods=" + name + "}",
-                              error))
+  if (archive &&
+      !runPipeline(name == "forward" ? "freeze"
+                                     : "freeze{preserve-methods=" + name + "}",
+                   error))
     return false;
   for (FuncOp f : getFunctions(module->getOperation()))
     if (f.getName() == name && !f.isPrivate())
@@ -170,7 +169,8 @@ bool Compilation::compile(llvm::ArrayRef<Type> argTypes,
   }
   // The xnnpack backend runs what the cpu pipeline makes, the vulkan one
   // what the vulkan pipeline makes.
-  if (options.optimizeForMobile || ((xnnpack || vulkan) && !options.noOptimize)) {
+  if (options.optimizeForMobile ||
+      ((xnnpack || vulkan) && !options.noOptimize)) {
     std::string asked = options.optimizeForMobile.value_or("");
     std::string target = vulkan ? "vulkan" : asked.empty() ? "cpu" : asked;
     if (vulkan && !asked.empty() && asked != "vulkan") {
@@ -180,8 +180,8 @@ bool Compilation::compile(llvm::ArrayRef<Type> argTypes,
     std::vector<std::string> preserved;
     if (function != "forward")
       preserved.push_back(function);
-    std::string mobile = buildMobilePipeline(target, options.mobileBlocklist,
-                                             error, preserved);
+    std::string mobile =
+        buildMobilePipeline(target, options.mobileBlocklist, error, preserved);
     if (!error.empty() || !runPipeline(mobile, error))
       return false;
   } else if (!options.mobileBlocklist.empty()) {

@@ -57,12 +57,17 @@ public:
             std::string &error);
   /// The entry function chosen at load.
   FuncOp entry() const { return func; }
+  /// The module, until release().
+  Operation *getModuleOp() const {
+    return module ? module->getOperation() : nullptr;
+  }
   Context &context() { return *ctx; }
 
-  /// Compiles the module into `plan` for `options.backend`: with
-  /// `argTypes`, first gives the entry function those argument types and
-  /// cleans up (infer-shapes, canonicalize, cse, dce), so that the passes
-  /// after it see static shapes. Returns false on failure.
+  /// Compiles the module into `plan` for `options.backend`. Unless
+  /// options.noOptimize, first gives the entry function `argTypes` (the
+  /// inputs' types; its declared ones keep it as it is) and cleans up
+  /// (infer-shapes, canonicalize, cse, dce), so that the passes after it
+  /// see static shapes. Returns false on failure.
   bool compile(llvm::ArrayRef<Type> argTypes, const CompileOptions &options,
                rt::Plan &plan, std::string &error);
 

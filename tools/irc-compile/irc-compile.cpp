@@ -51,11 +51,11 @@ cl::list<std::string> inputs(
     cl::desc("A sample argument, in order, giving its type: @file.npy, or "
              "an int, float or bool literal"),
     cl::cat(category));
-cl::list<std::string> inputTypes(
-    "input-type",
-    cl::desc("An argument's type, in order, instead of a sample: "
-             "'tensor<1x3x224x224xf32>', i64, f64, bool"),
-    cl::cat(category));
+cl::list<std::string>
+    inputTypes("input-type",
+               cl::desc("An argument's type, in order, instead of a sample: "
+                        "'tensor<1x3x224x224xf32>', i64, f64, bool"),
+               cl::cat(category));
 
 [[noreturn]] void fail(const llvm::Twine &message) {
   llvm::errs() << "irc-compile: error: " << message << '\n';
@@ -69,8 +69,7 @@ Type sampleType(Context &ctx, const std::string &arg) {
     std::string error;
     if (!rt::readNpy(arg.substr(1), array, error))
       fail(error);
-    llvm::SmallVector<int64_t, 4> sizes(array.shape.begin(),
-                                        array.shape.end());
+    llvm::SmallVector<int64_t, 4> sizes(array.shape.begin(), array.shape.end());
     std::optional<rt::DType> dtype = rt::fromNpyDType(array.dtype);
     if (!dtype)
       fail("'" + arg.substr(1) + "' holds a dtype irc does not run");
@@ -140,8 +139,9 @@ int main(int argc, char **argv) {
     return 1;
   }
   try {
-    rt::saveModelFile(plan, outputFile,
-                      {"irc-compile", llvm::sys::path::filename(modelFile).str()});
+    rt::saveModelFile(
+        plan, outputFile,
+        {"irc-compile", llvm::sys::path::filename(modelFile).str()});
   } catch (const rt::Error &e) {
     fail(e.what());
   }
