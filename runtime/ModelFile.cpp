@@ -312,6 +312,10 @@ public:
     }
     Plan plan;
     plan.backend = model.backend();
+    if (registry.ops(plan.backend).empty())
+      throw BackendUnavailable(path + ": the model was compiled for the '" +
+                               plan.backend +
+                               "' backend, which this runtime does not have");
     for (int i = 0; i < model.constants_size(); ++i) {
       where = "constant " + std::to_string(i);
       plan.constants.push_back(value(model.constants(i), 0));

@@ -35,6 +35,13 @@ struct ModelFileInfo {
 void saveModelFile(const Plan &plan, const std::string &path,
                    const ModelFileInfo &info);
 
+/// What loadModelFile throws for a model compiled for a backend that this
+/// runtime was built without (no kernel registered for it at all).
+class BackendUnavailable : public Error {
+public:
+  using Error::Error;
+};
+
 /// Whether `path` starts with the .ircm magic (false if it cannot be read).
 bool isModelFile(const std::string &path);
 

@@ -374,6 +374,8 @@ ircm::Tensor &firstTensor(ircm::Model &m) {
 }
 
 const HeaderCase HeaderCases[] = {
+    {"unknown_backend", [](ircm::Model &m) { m.set_backend("tpu"); },
+     "compiled for the 'tpu' backend, which this runtime does not have"},
     {"operand_register",
      [](ircm::Model &m) { first(m, ircm::Instr::KERNEL).set_operands(0, 999); },
      "operand register 999 is out of range"},
