@@ -15,6 +15,7 @@ packages=(
   pkg-config libminizip-dev           # frontend/: reading .pt archives
   libxnnpack-dev libpthreadpool-dev   # backends/xnnpack/
   libcpuinfo-dev                      #   (XNNPACK's CPU detection)
+  clang libclang-rt-14-dev            # the sanitize preset: ASan, UBSan, libFuzzer
   libvulkan-dev glslc                 # backends/vulkan/: loader, GLSL to SPIR-V
   mesa-vulkan-drivers                 #   lavapipe: a Vulkan device on the CPU
   vulkan-validationlayers             #   the tests run under the validation layer
