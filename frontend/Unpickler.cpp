@@ -237,7 +237,9 @@ private:
   bool stopped = false;
   std::vector<PickleValuePtr> stack;
   llvm::SmallVector<size_t, 8> marks;
-  llvm::DenseMap<uint32_t, PickleValuePtr> memo;
+  // 64-bit keys: every 32-bit memo index is valid in a pickle, and
+  // DenseMap reserves two values of its key type (~0 and ~0 - 1).
+  llvm::DenseMap<uint64_t, PickleValuePtr> memo;
   llvm::StringMap<std::shared_ptr<PickledStorage>> storages;
 };
 } // namespace

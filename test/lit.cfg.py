@@ -52,6 +52,7 @@ else:
 # Every Vulkan instance the tests make runs under the validation layer, and
 # irc fails on any message from it.
 config.environment["IRC_VULKAN_VALIDATION"] = "1"
-for _var in ("IRC_VULKAN_DEVICE", "VK_ICD_FILENAMES", "VK_DRIVER_FILES"):
+for _var in ("IRC_VULKAN_DEVICE", "VK_ICD_FILENAMES", "VK_DRIVER_FILES",
+             "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
     if _var in os.environ:
         config.environment[_var] = os.environ[_var]

@@ -1133,8 +1133,9 @@ PlanSummary vulkan::preparePlan(Plan &plan, const PrepareOptions &options) {
   model->arena = std::make_unique<Buffer>(device, arena);
   model->weights = std::make_unique<Buffer>(device, weights * sizeof(float));
   for (Partition *p : partitions)
-    std::memcpy(static_cast<float *>(model->weights->mapped) + p->weightsBase,
-                p->constants.data(), p->constants.size() * sizeof(float));
+    if (!p->constants.empty())
+      std::memcpy(static_cast<float *>(model->weights->mapped) + p->weightsBase,
+                  p->constants.data(), p->constants.size() * sizeof(float));
 
   VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
                             uint32_t(std::max<size_t>(descriptors, 1))};

@@ -56,6 +56,8 @@ typedef enum irc_status {
   /* The model's backend is not here: this build of the library leaves it
    * out, or there is no Vulkan device. */
   IRC_ERROR_UNAVAILABLE = 5,
+  /* Makes the enum 32 bits wide, so that any int a caller passes is one. */
+  IRC_STATUS_MAX_ENUM = 0x7FFFFFFF
 } irc_status;
 
 /* The element types of tensors, with NumPy's sizes. */
@@ -71,6 +73,9 @@ typedef enum irc_dtype {
   IRC_INT8 = 7,
   IRC_UINT8 = 8,
   IRC_BOOL = 9,
+  /* Makes the enum 32 bits wide, so that any int a caller passes (checked
+   * by the API) is one. */
+  IRC_DTYPE_MAX_ENUM = 0x7FFFFFFF
 } irc_dtype;
 
 typedef struct irc_model irc_model;

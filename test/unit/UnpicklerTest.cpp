@@ -146,6 +146,22 @@ TEST(Unpickler, ContainersMemoAndTypeTags) {
   EXPECT_EQ(u.value->items[0].get(), u.value->items[1].get());
 }
 
+/// Every 32-bit memo index is valid, the two a hash map may reserve
+/// included (the fuzzer found LONG_BINPUT 0xFFFFFFFF tripping one).
+TEST(Unpickler, MemoIndicesOfAll32Bits) {
+  for (uint32_t index : {0xFFFFFFFFu, 0xFFFFFFFEu, 0u}) {
+    P p;
+    p.op(']').op('r');
+    p.s.append(reinterpret_cast<const char *>(&index), 4);
+    p.op('j');
+    p.s.append(reinterpret_cast<const char *>(&index), 4);
+    p.op('\x86').stop();
+    Unpickled u = run(p);
+    ASSERT_TRUE(u.value) << index << ": " << u.error;
+    EXPECT_EQ(u.value->items[0].get(), u.value->items[1].get());
+  }
+}
+
 TEST(Unpickler, ModulesAndTensorViewsShareStorage) {
   P p;
   p.global("__torch__.m.___torch_mangle_3", "Net").emptyTuple().op('\x81');
