@@ -16,6 +16,7 @@
 #include "backends/xnnpack/Winograd.h"
 #include "backends/xnnpack/XnnpackKernels.h"
 #include "runtime/MemoryPlanner.h"
+#include "runtime/PartitionBody.h"
 #include "runtime/Plan.h"
 
 #include <algorithm>
@@ -282,8 +283,10 @@ private:
   const Instr &partition;
   PackedWeights &packed;
   const PrepareOptions &options; // sliceBytes resolved
-  std::unordered_map<uint32_t, Value> consts;
-  std::unordered_map<uint32_t, std::vector<uint32_t>> tensorLists;
+  PartitionValues values;
+  std::unordered_map<uint32_t, Value> &consts = values.consts;
+  std::unordered_map<uint32_t, std::vector<uint32_t>> &tensorLists =
+      values.tensorLists;
   std::unordered_map<uint32_t, const Instr *> chunks;
   uint32_t nextScratch = 0xF0000000u; // registers for internal values
   int64_t now = 0;
@@ -314,18 +317,7 @@ void Compiler::compile() {
       if (in.kind != Instr::Kind::Kernel)
         throw Error("control flow cannot be in a partition");
       if (in.opName == "prim.list_construct") {
-        bool allConstant = true;
-        std::vector<Value> items;
-        for (uint32_t r : in.operands) {
-          auto it = consts.find(r);
-          allConstant &= it != consts.end();
-          if (allConstant)
-            items.push_back(it->second);
-        }
-        if (allConstant)
-          consts[in.results[0]] = Value::list(std::move(items));
-        else
-          tensorLists[in.results[0]] = in.operands;
+        values.listConstruct(in);
         continue;
       }
       auto it = builders().find(in.opName);
@@ -333,8 +325,7 @@ void Compiler::compile() {
         throw Error("XNNPACK has no lowering for this op");
       (this->*(it->second))(in);
     } catch (const Error &e) {
-      std::string where = in.location.empty() ? "" : in.location + ": ";
-      throw Error(where + in.opName + ": " + e.what());
+      throw inOp(in, e);
     }
   }
   ++now;

@@ -1,0 +1,48 @@
+//===- PartitionBody.h - What partition compilers share ---------*- C++ -*-===//
+//
+// The XNNPACK and Vulkan backends compile a partition's region into their
+// own operators or dispatches. Both keep the region's non-tensor values
+// (constants and lists of them) on the host, and name the op in errors.
+//
+//===----------------------------------------------------------------------===//
+#ifndef IRC_RUNTIME_PARTITIONBODY_H
+#define IRC_RUNTIME_PARTITIONBODY_H
+
+#include "runtime/Plan.h"
+
+#include <unordered_map>
+#include <vector>
+
+namespace irc::rt {
+
+/// The host-side values of a partition being compiled: constants by
+/// register, and the items of lists of tensors (cat's operand).
+struct PartitionValues {
+  std::unordered_map<uint32_t, Value> consts;
+  std::unordered_map<uint32_t, std::vector<uint32_t>> tensorLists;
+
+  /// A prim.list_construct: a constant list when every item is a
+  /// constant, else a list of the partition's tensors.
+  void listConstruct(const Instr &in) {
+    std::vector<Value> items;
+    for (uint32_t r : in.operands) {
+      auto it = consts.find(r);
+      if (it == consts.end()) {
+        tensorLists[in.results.at(0)] = in.operands;
+        return;
+      }
+      items.push_back(it->second);
+    }
+    consts[in.results.at(0)] = Value::list(std::move(items));
+  }
+};
+
+/// `e` prefixed with the op's location and name, as the executor does.
+inline Error inOp(const Instr &in, const Error &e) {
+  std::string where = in.location.empty() ? "" : in.location + ": ";
+  return Error(where + in.opName + ": " + e.what());
+}
+
+} // namespace irc::rt
+
+#endif // IRC_RUNTIME_PARTITIONBODY_H
