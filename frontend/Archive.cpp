@@ -117,8 +117,7 @@ InFlightDiagnostic Archive::emitError() const {
                             Severity::Error);
 }
 
-std::unique_ptr<Archive> Archive::open(StringRef path, Context &ctx,
-                                       const ArchiveLimits &limits) {
+std::unique_ptr<Archive> Archive::open(StringRef path, Context &ctx) {
   auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                           /*RequiresNullTerminator=*/false);
   if (!file) {
@@ -128,8 +127,7 @@ std::unique_ptr<Archive> Archive::open(StringRef path, Context &ctx,
   }
   std::unique_ptr<Archive> archive(new Archive(
       path, ctx, std::shared_ptr<llvm::MemoryBuffer>(std::move(*file))));
-  if (failed(archive->checkEndRecord()) ||
-      failed(archive->readDirectory(limits)))
+  if (failed(archive->checkEndRecord()) || failed(archive->readDirectory()))
     return nullptr;
   return archive;
 }
@@ -166,7 +164,8 @@ LogicalResult Archive::checkEndRecord() {
   return success();
 }
 
-LogicalResult Archive::readDirectory(const ArchiveLimits &limits) {
+LogicalResult Archive::readDirectory() {
+  const InputLimits &limits = ctx.getInputLimits();
   MemoryStream stream{
       llvm::ArrayRef<char>(buffer->getBufferStart(), buffer->getBufferSize())};
   zlib_filefunc64_def io = {openStream,      readStream, writeStream,
@@ -186,7 +185,7 @@ LogicalResult Archive::readDirectory(const ArchiveLimits &limits) {
                        << " records (at most " << limits.maxRecords
                        << " are accepted)";
 
-  uint64_t fileSize = buffer->getBufferSize();
+  uint64_t fileSize = buffer->getBufferSize(), inflated = 0;
   int status = unzGoToFirstFile(zip);
   while (status == UNZ_OK) {
     unz_file_info64 info;
@@ -250,12 +249,15 @@ LogicalResult Archive::readDirectory(const ArchiveLimits &limits) {
       return emitError() << "stored record '" << name
                          << "' has inconsistent sizes";
     // Deflate expands at most about 1032:1; more is a corrupt size or a bomb.
-    if (r.compressed && (r.size > limits.maxInflatedRecord ||
-                         r.size / 1032 > r.compressedSize + 1))
+    if (r.compressed && r.size / 1032 > r.compressedSize + 1)
       return emitError() << "record '" << name << "' claims a size of "
                          << r.size << " bytes inflated from "
-                         << r.compressedSize << " (at most "
-                         << limits.maxInflatedRecord << " are accepted)";
+                         << r.compressedSize
+                         << ", more than deflate can expand";
+    if (r.compressed && (inflated += r.size) > limits.maxInflatedBytes)
+      return emitError() << "the compressed records inflate to over "
+                         << limits.maxInflatedBytes << " bytes, at record '"
+                         << name << "' (--max-inflated-bytes)";
     if (!index.try_emplace(r.name, records.size()).second)
       return emitError() << "record '" << name << "' appears twice";
     records.push_back(std::move(r));

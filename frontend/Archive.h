@@ -23,15 +23,6 @@
 
 namespace irc {
 
-/// Limits that keep hostile archives from exhausting memory.
-struct ArchiveLimits {
-  /// Largest inflated record (the biggest code file of a torchvision model
-  /// is well under 1 MB).
-  uint64_t maxInflatedRecord = uint64_t(64) << 20;
-  /// Most records in one archive.
-  uint64_t maxRecords = 1u << 20;
-};
-
 class Archive {
 public:
   struct Record {
@@ -43,10 +34,10 @@ public:
     uint32_t crc;
   };
 
-  /// Opens and checks `path`. On error reports one diagnostic naming the
-  /// file and returns null.
-  static std::unique_ptr<Archive> open(llvm::StringRef path, Context &ctx,
-                                       const ArchiveLimits &limits = {});
+  /// Opens and checks `path` against the context's input limits (records,
+  /// inflated bytes). On error reports one diagnostic naming the file and
+  /// returns null.
+  static std::unique_ptr<Archive> open(llvm::StringRef path, Context &ctx);
 
   llvm::StringRef getPath() const { return path; }
   /// The top-level folder, without the slash.
@@ -75,7 +66,7 @@ private:
           std::shared_ptr<llvm::MemoryBuffer> buffer)
       : path(path.str()), ctx(ctx), buffer(std::move(buffer)) {}
   LogicalResult checkEndRecord();
-  LogicalResult readDirectory(const ArchiveLimits &limits);
+  LogicalResult readDirectory();
   /// Inflates (or copies) a record into `out`, checking size and CRC.
   LogicalResult extract(const Record &r, char *out);
 

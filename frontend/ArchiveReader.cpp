@@ -15,8 +15,6 @@ static PickleValuePtr readPickle(Archive &archive, StringRef name,
   std::optional<std::string> bytes = archive.readRecord(name);
   if (!bytes)
     return nullptr;
-  UnpickleOptions options;
-  options.storageDir = storageDir.str();
   auto load = [&](StringRef record) -> std::optional<Archive::Data> {
     // Lite archives keep every storage as `constants/<k>.storage`.
     if (!archive.contains(record) && record.endswith(".storage") &&
@@ -25,7 +23,7 @@ static PickleValuePtr readPickle(Archive &archive, StringRef name,
     return archive.getRecordData(record);
   };
   return unpickle(*bytes, name, getFileLineColLoc(ctx, archive.getPath(), 0, 0),
-                  ctx, load, options);
+                  ctx, load, storageDir);
 }
 
 std::optional<LoadedArchive> irc::readArchive(StringRef path, Context &ctx,
@@ -75,9 +73,20 @@ std::optional<LoadedArchive> irc::readArchive(StringRef path, Context &ctx,
                            "a dict of attributes nor a __getstate__ tuple";
     return std::nullopt;
   }
+  auto isCode = [](const Archive::Record &r) {
+    return StringRef(r.name).startswith("code/") &&
+           StringRef(r.name).endswith(".py");
+  };
+  // Sizes are as the directory declares them; extraction checks each.
+  uint64_t codeBytes = 0, maxCodeBytes = ctx.getInputLimits().maxCodeBytes;
+  for (const Archive::Record &r : archive.getRecords())
+    if (isCode(r) && (codeBytes += r.size) > maxCodeBytes) {
+      archive.emitError() << "the code/ records hold over " << maxCodeBytes
+                          << " bytes of source (--max-code-bytes)";
+      return std::nullopt;
+    }
   for (const Archive::Record &r : archive.getRecords()) {
-    if (!StringRef(r.name).startswith("code/") ||
-        !StringRef(r.name).endswith(".py"))
+    if (!isCode(r))
       continue;
     std::optional<std::string> text = archive.readRecord(r.name);
     if (!text)

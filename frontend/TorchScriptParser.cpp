@@ -156,7 +156,7 @@ private:
     if (hadError)
       return failure();
     hadError = true;
-    auto [line, col] = mgr.getLineAndColumn(loc, bufferId);
+    auto [line, col] = getLineAndColumn(mgr, loc, bufferId);
     InFlightDiagnostic diag(ctx, getFileLineColLoc(ctx, path, line, col),
                             Severity::Error);
     diag << msg.str();
@@ -218,10 +218,11 @@ private:
     explicit DepthGuard(Parser &p) : p(p), saved(p.depth) {}
     ~DepthGuard() { p.depth = saved; }
     LogicalResult enter(SMLoc loc) {
-      if (++p.depth <= kMaxNestingDepth)
+      unsigned max = p.ctx.getInputLimits().maxNesting;
+      if (++p.depth <= max)
         return success();
-      return p.emitError(loc, "nesting is deeper than " +
-                                  Twine(kMaxNestingDepth) + " levels");
+      return p.emitError(loc, "nesting is deeper than " + Twine(max) +
+                                  " levels (--max-nesting)");
     }
 
   private:
@@ -352,7 +353,7 @@ LogicalResult Parser::parseFile(File &file) {
       return failure();
     auto [it, inserted] = names.try_emplace(decl->name, decl->loc);
     if (!inserted) {
-      unsigned line = mgr.getLineAndColumn(it->second, bufferId).first;
+      unsigned line = mgr.FindLineNumber(it->second, bufferId);
       return emitError(decl->loc, "redefinition of '" + decl->name +
                                       "' (first defined on line " +
                                       Twine(line) + ")");
@@ -1300,7 +1301,7 @@ Location irc::ts::getLocation(const llvm::SourceMgr &mgr, SMLoc loc,
   unsigned id = mgr.FindBufferContainingLoc(loc);
   if (!id)
     return getUnknownLoc(ctx);
-  auto [line, col] = mgr.getLineAndColumn(loc, id);
+  auto [line, col] = getLineAndColumn(mgr, loc, id);
   return getFileLineColLoc(ctx, mgr.getMemoryBuffer(id)->getBufferIdentifier(),
                            line, col);
 }

@@ -23,15 +23,13 @@ class Context;
 
 namespace ts {
 
-/// Deepest nesting of blocks and expressions (together) that the parser
-/// accepts; deeper input is reported, not parsed, so that hostile files
-/// cannot exhaust the stack of the parser or of later tree walks.
-constexpr unsigned kMaxNestingDepth = 256;
-
 /// Parses buffer `bufferId` of `mgr`, whose identifier is the archive-relative
 /// path (`code/__torch__/torchvision/models/resnet.py`). Reports the first
 /// error as `path:line:col: error: ...` through ctx's DiagnosticEngine and
 /// returns nullopt. The File refers into the buffer, which must outlive it.
+/// Blocks and expressions nested (together) deeper than the context's
+/// maxNesting are reported, not parsed, so that hostile files cannot exhaust
+/// the stack of the parser or of later tree walks.
 std::optional<File> parseFile(llvm::SourceMgr &mgr, unsigned bufferId,
                               Context &ctx);
 

@@ -101,9 +101,10 @@ bool isQualifiedName(StringRef s) {
 class Unpickler {
 public:
   Unpickler(StringRef bytes, StringRef where, Location loc, Context &ctx,
-            const StorageLoader &loadStorage, const UnpickleOptions &options)
+            const StorageLoader &loadStorage, StringRef storageDir)
       : bytes(bytes), where(where), loc(loc), ctx(ctx),
-        loadStorage(loadStorage), options(options) {}
+        limits(ctx.getInputLimits()), loadStorage(loadStorage),
+        storageDir(storageDir) {}
 
   PickleValuePtr run();
 
@@ -145,7 +146,7 @@ private:
 
   // The stack.
   bool push(PickleValuePtr v) {
-    if (stack.size() >= options.maxValues) {
+    if (stack.size() >= limits.maxPickleValues) {
       error() << "too many values on the pickle stack";
       return false;
     }
@@ -192,6 +193,12 @@ private:
       error() << "pickle modifies a container after using it";
       return false;
     }
+    // Children are frozen, so a container can only come to hold itself
+    // directly; that cycle would never be freed.
+    if (child.get() == &parent) {
+      error() << "a pickled container holds itself";
+      return false;
+    }
     if (child->is(Kind::Global) &&
         (!parent.is(Kind::Tuple) ||
          (globalOf(*child) != Global::Storage &&
@@ -202,8 +209,9 @@ private:
     }
     child->frozen = true;
     parent.depth = std::max(parent.depth, child->depth + 1);
-    if (parent.depth > options.maxDepth) {
-      error() << "pickle nesting deeper than " << options.maxDepth;
+    if (parent.depth > limits.maxNesting) {
+      error() << "pickle nesting deeper than " << limits.maxNesting
+              << " (--max-nesting)";
       return false;
     }
     parent.items.push_back(child);
@@ -230,8 +238,9 @@ private:
   StringRef where;
   Location loc;
   Context &ctx;
+  const InputLimits &limits;
   const StorageLoader &loadStorage;
-  const UnpickleOptions &options;
+  StringRef storageDir;
   size_t pos = 0, opStart = 0;
   bool failedAlready = false;
   bool stopped = false;
@@ -288,7 +297,7 @@ LogicalResult Unpickler::step(uint8_t op) {
     if (stack.empty()) {
       return error() << "memo store from an empty stack";
     }
-    if (memo.size() >= options.maxValues && !memo.count(index))
+    if (memo.size() >= limits.maxPickleValues && !memo.count(index))
       return error() << "too many memo entries";
     memo[index] = stack.back();
     return success();
@@ -343,8 +352,9 @@ LogicalResult Unpickler::step(uint8_t op) {
   case '}': // EMPTY_DICT
     return pushNew(Kind::Dict);
   case '(': // MARK
-    if (marks.size() >= options.maxDepth)
-      return error() << "pickle nesting deeper than " << options.maxDepth;
+    if (marks.size() >= limits.maxNesting)
+      return error() << "pickle nesting deeper than " << limits.maxNesting
+                     << " (--max-nesting)";
     marks.push_back(stack.size());
     return success();
   case 't': { // TUPLE
@@ -620,7 +630,7 @@ LogicalResult Unpickler::persistentId() {
                       "<storage class>, key, location, numel))";
   DType dtype = *storageDType(StringRef(a[1]->str).split(' ').second);
   int64_t numel = a[4]->i;
-  std::string record = options.storageDir + a[2]->str;
+  std::string record = (storageDir + a[2]->str).str();
   if (!isQualifiedName(a[2]->str) && !llvm::all_of(a[2]->str, [](char c) {
         return llvm::isAlnum(c) || c == '.' || c == '_';
       }))
@@ -637,6 +647,10 @@ LogicalResult Unpickler::persistentId() {
                                &bytesNeeded))
       return error() << "storage '" << record << "' has an invalid size "
                      << numel;
+    if (bytesNeeded > limits.maxTensorBytes)
+      return error() << "storage '" << record << "' has " << bytesNeeded
+                     << " bytes, over the limit of " << limits.maxTensorBytes
+                     << " (--max-tensor-bytes)";
     std::optional<Archive::Data> data = loadStorage(record);
     if (!data) {
       failedAlready = true;
@@ -762,8 +776,8 @@ LogicalResult Unpickler::checkTensor(PickledTensor &t) {
 
 PickleValuePtr irc::unpickle(StringRef bytes, StringRef where, Location loc,
                              Context &ctx, const StorageLoader &loadStorage,
-                             const UnpickleOptions &options) {
-  return Unpickler(bytes, where, loc, ctx, loadStorage, options).run();
+                             StringRef storageDir) {
+  return Unpickler(bytes, where, loc, ctx, loadStorage, storageDir).run();
 }
 
 void irc::printPickleValue(const PickleValue &v, llvm::raw_ostream &os,

@@ -107,27 +107,20 @@ struct PickleValue {
 void printPickleValue(const PickleValue &v, llvm::raw_ostream &os,
                       unsigned indent = 0);
 
-struct UnpickleOptions {
-  /// Folder of the storage records: `data/` for data.pkl, `constants/` for
-  /// constants.pkl.
-  std::string storageDir = "data/";
-  /// Deepest nesting of containers accepted.
-  unsigned maxDepth = 200;
-  /// Most memo entries and stack values (each costs memory).
-  size_t maxValues = size_t(1) << 24;
-};
-
 /// Reads a storage record's bytes; reports its own error and returns
 /// nullopt when it cannot.
 using StorageLoader =
     std::function<std::optional<Archive::Data>(llvm::StringRef record)>;
 
-/// Unpickles `bytes`. Errors are reported as `<where> at byte N: ...` at
-/// `loc` (the archive) and give null.
+/// Unpickles `bytes`, whose storages are the records under `storageDir`
+/// (`data/` for data.pkl, `constants/` for constants.pkl). The context's
+/// input limits bound nesting, the stack and memo, and each storage's bytes.
+/// Errors are reported as `<where> at byte N: ...` at `loc` (the archive)
+/// and give null.
 PickleValuePtr unpickle(llvm::StringRef bytes, llvm::StringRef where,
                         Location loc, Context &ctx,
                         const StorageLoader &loadStorage,
-                        const UnpickleOptions &options = {});
+                        llvm::StringRef storageDir = "data/");
 
 } // namespace irc
 

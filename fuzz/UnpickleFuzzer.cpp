@@ -20,9 +20,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return Archive::Data{llvm::ArrayRef<char>(bytes->data(), bytes->size()),
                          owner};
   };
-  UnpickleOptions options;
-  options.maxValues = size_t(1) << 16;
+  InputLimits limits;
+  limits.maxPickleValues = 1 << 16;
+  ctx->setInputLimits(limits);
   unpickle(llvm::StringRef(reinterpret_cast<const char *>(data), size),
-           "data.pkl", getUnknownLoc(*ctx), *ctx, loader, options);
+           "data.pkl", getUnknownLoc(*ctx), *ctx, loader);
   return 0;
 }

@@ -71,8 +71,8 @@ struct PendingRegions : std::vector<std::unique_ptr<Region>> {
 
 class Parser {
 public:
-  Parser(llvm::SourceMgr &mgr, Context &ctx, const ParseLimits &limits)
-      : mgr(mgr), ctx(ctx), limits(limits),
+  Parser(llvm::SourceMgr &mgr, Context &ctx)
+      : mgr(mgr), ctx(ctx), limits(ctx.getInputLimits()),
         buffer(mgr.getMemoryBuffer(mgr.getMainFileID())->getBuffer()),
         bufferName(ctx.intern(
             mgr.getMemoryBuffer(mgr.getMainFileID())->getBufferIdentifier())),
@@ -116,7 +116,7 @@ private:
   Location locOf(SMLoc loc) {
     const char *p = loc.getPointer();
     if (p < lineCursor.pos) {
-      auto [line, col] = mgr.getLineAndColumn(loc);
+      auto [line, col] = getLineAndColumn(mgr, loc, mgr.getMainFileID());
       return getFileLineColLoc(ctx, bufferName, line, col);
     }
     for (; lineCursor.pos < p; ++lineCursor.pos)
@@ -163,7 +163,8 @@ private:
       if (p.depth <= p.limits.maxNesting)
         return success();
       return p.emitError("nesting is deeper than " +
-                         llvm::Twine(p.limits.maxNesting) + " levels");
+                         llvm::Twine(p.limits.maxNesting) +
+                         " levels (--max-nesting)");
     }
 
   private:
@@ -265,7 +266,7 @@ private:
 
   llvm::SourceMgr &mgr;
   Context &ctx;
-  const ParseLimits &limits;
+  const InputLimits &limits;
   StringRef buffer;
   StringRef bufferName;
   Lexer lex;
@@ -1025,8 +1026,13 @@ LogicalResult Parser::parseBlobsSection() {
       return failure();
     StringRef s = tok.spelling;
     std::string bytes;
-    if (!tok.is(Token::String) || !s.drop_front().consume_front("0x") ||
-        !llvm::tryGetFromHex(s.drop_front(3).drop_back(), bytes))
+    if (!tok.is(Token::String) || !s.drop_front().consume_front("0x"))
+      return emitError("expected hex string \"0x...\"");
+    if ((s.size() - 4) / 2 > limits.maxTensorBytes) // "0x..."
+      return emitError(loc, "blob '" + name + "' has over " +
+                                llvm::Twine(limits.maxTensorBytes) +
+                                " bytes (--max-tensor-bytes)");
+    if (!llvm::tryGetFromHex(s.drop_front(3).drop_back(), bytes))
       return emitError("expected hex string \"0x...\"");
     consume();
     ctx.getWeightStore().addCopy(name,
@@ -1553,9 +1559,8 @@ std::optional<Module> Parser::parseModule() {
   return module;
 }
 
-std::optional<Module> irc::parseSourceFile(llvm::SourceMgr &mgr, Context &ctx,
-                                           const ParseLimits &limits) {
-  Parser parser(mgr, ctx, limits);
+std::optional<Module> irc::parseSourceFile(llvm::SourceMgr &mgr, Context &ctx) {
+  Parser parser(mgr, ctx);
   return parser.parseModule();
 }
 
@@ -1570,5 +1575,5 @@ Type irc::parseType(StringRef text, Context &ctx) {
   llvm::SourceMgr mgr;
   mgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "<type>"),
                          llvm::SMLoc());
-  return Parser(mgr, ctx, ParseLimits()).parseStandaloneType();
+  return Parser(mgr, ctx).parseStandaloneType();
 }

@@ -11,15 +11,10 @@ class SourceMgr;
 
 namespace irc {
 
-struct ParseLimits {
-  /// Deepest nesting of regions, types and attributes accepted.
-  unsigned maxNesting = 256;
-};
-
 /// Parses the main buffer of `mgr` as a module. On error, reports one
 /// diagnostic at `file:line:col` through the context and returns nullopt.
-std::optional<Module> parseSourceFile(llvm::SourceMgr &mgr, Context &ctx,
-                                      const ParseLimits &limits = {});
+/// The context's input limits bound nesting and blob sizes.
+std::optional<Module> parseSourceFile(llvm::SourceMgr &mgr, Context &ctx);
 /// Parses a string (named `<string>` in diagnostics).
 std::optional<Module> parseSourceString(llvm::StringRef text, Context &ctx);
 /// Parses a type (for tests and tools).

@@ -9,6 +9,7 @@
 #define IRC_IR_CONTEXT_H
 
 #include "ir/Diagnostics.h"
+#include "ir/InputLimits.h"
 #include "ir/OpDefinition.h"
 #include "ir/WeightStore.h"
 #include <memory>
@@ -38,6 +39,10 @@ public:
   bool allowsUnregisteredOps() const { return allowUnregistered; }
   void setAllowUnregisteredOps(bool allow) { allowUnregistered = allow; }
 
+  /// The caps that readers of files into this context check.
+  const InputLimits &getInputLimits() const { return inputLimits; }
+  void setInputLimits(const InputLimits &limits) { inputLimits = limits; }
+
   /// Returns a uniqued copy of `s` that lives as long as the context.
   llvm::StringRef intern(llvm::StringRef s);
   /// Returns a copy of `s` that lives as long as the context (not uniqued:
@@ -56,6 +61,7 @@ private:
   std::unique_ptr<Impl> impl;
   size_t numInPlaceOps = 0;
   bool allowUnregistered = false;
+  InputLimits inputLimits;
 };
 
 } // namespace irc

@@ -2,6 +2,7 @@
 #include "ir/Location.h"
 #include "ir/detail/AttrPrinting.h"
 #include "ir/detail/Storage.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace irc;
@@ -121,4 +122,14 @@ void Location::printPrefix(llvm::raw_ostream &os) const {
   // Line 0 is the file as a whole (an archive, say), not a position in it.
   if (f.getLine() != 0)
     os << ':' << f.getLine() << ':' << f.getColumn();
+}
+
+std::pair<unsigned, unsigned>
+irc::getLineAndColumn(const llvm::SourceMgr &mgr, llvm::SMLoc loc,
+                      unsigned bufferId) {
+  const auto &buffer = mgr.getBufferInfo(bufferId); // SrcBuffer is private
+  // Both read SourceMgr's cache of line offsets.
+  unsigned line = buffer.getLineNumber(loc.getPointer());
+  const char *start = buffer.getPointerForLineNumber(line);
+  return {line, unsigned(loc.getPointer() - start) + 1};
 }

@@ -12,6 +12,12 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include <utility>
+
+namespace llvm {
+class SMLoc;
+class SourceMgr;
+} // namespace llvm
 
 namespace llvm {
 class raw_ostream;
@@ -54,6 +60,13 @@ Location getUnknownLoc(Context &ctx);
 Location getFileLineColLoc(Context &ctx, llvm::StringRef file, unsigned line,
                            unsigned col);
 Location getFusedLoc(Context &ctx, llvm::ArrayRef<Location> locs);
+
+/// The 1-based line and column of `loc` in buffer `bufferId` of `mgr`, in
+/// logarithmic time. (SourceMgr::getLineAndColumn scans back to the start
+/// of the line, which is quadratic over a long line of many locations.)
+std::pair<unsigned, unsigned> getLineAndColumn(const llvm::SourceMgr &mgr,
+                                               llvm::SMLoc loc,
+                                               unsigned bufferId);
 
 } // namespace irc
 

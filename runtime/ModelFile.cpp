@@ -35,7 +35,9 @@ namespace {
 constexpr char Magic[4] = {'I', 'R', 'C', 'M'};
 constexpr size_t PrefixSize = 40, Alignment = 64;
 /// Bounds that no real model reaches and that keep a hostile file from
-/// asking for absurd allocations before anything else fails.
+/// asking for absurd allocations before anything else fails. The nesting cap
+/// is the format's, not an input limit: protobuf refuses messages nested
+/// over 100 deep, and a level of values or regions is two messages.
 constexpr uint32_t MaxRegisters = 1u << 24;
 constexpr size_t MaxNesting = 32;
 
@@ -260,8 +262,9 @@ struct Mapping {
 
 class Reader {
 public:
-  Reader(std::string path, const KernelRegistry &registry)
-      : path(std::move(path)), registry(registry) {}
+  Reader(std::string path, const KernelRegistry &registry,
+         const irc::InputLimits &limits)
+      : path(std::move(path)), registry(registry), limits(limits) {}
 
   Plan read(ModelFileInfo *info) {
     map();
@@ -421,9 +424,10 @@ private:
       return Value(tensor(v.tensor()));
     case ircm::Value::kList: {
       auto list = std::make_shared<List>();
-      shared.emplace_back(list);
+      size_t index = share(list);
       for (const ircm::Value &item : v.list().items())
         list->items.push_back(value(item, depth + 1));
+      sharedDone[index] = true;
       return Value(list);
     }
     case ircm::Value::kTuple: {
@@ -437,27 +441,39 @@ private:
         bad("a dict with " + std::to_string(v.dict().keys_size()) +
             " keys and " + std::to_string(v.dict().values_size()) + " values");
       auto dict = std::make_shared<Dict>();
-      shared.emplace_back(dict);
+      size_t index = share(dict);
       for (int i = 0; i < v.dict().keys_size(); ++i)
         dict->entries.emplace_back(value(v.dict().keys(i), depth + 1),
                                    value(v.dict().values(i), depth + 1));
+      sharedDone[index] = true;
       return Value(dict);
     }
     case ircm::Value::kObject: {
       auto object = std::make_shared<Object>();
-      shared.emplace_back(object);
+      size_t index = share(object);
       object->className = v.object().class_name();
       for (const ircm::NamedValue &f : v.object().fields())
         object->fields.emplace_back(f.name(), value(f.value(), depth + 1));
+      sharedDone[index] = true;
       return Value(object);
     }
     case ircm::Value::kShared:
       if (v.shared() >= shared.size())
         bad("reference to shared value " + std::to_string(v.shared()) + " of " +
             std::to_string(shared.size()));
+      // A container cannot hold itself: the cycle would never be freed.
+      if (!sharedDone[v.shared()])
+        bad("shared value " + std::to_string(v.shared()) +
+            " is referenced from inside itself");
       return shared[v.shared()];
     }
     bad("unknown value kind " + std::to_string(v.kind_case()));
+  }
+
+  template <typename T> size_t share(const std::shared_ptr<T> &container) {
+    shared.emplace_back(container);
+    sharedDone.push_back(false);
+    return shared.size() - 1;
   }
 
   Tensor tensor(const ircm::Tensor &t) {
@@ -468,6 +484,10 @@ private:
       bad("tensor bytes [" + std::to_string(offset) + ", +" +
           std::to_string(nbytes) + ") are not a 64-byte aligned range of the " +
           std::to_string(weightsSize) + "-byte weights section");
+    if (nbytes > limits.maxTensorBytes)
+      bad("a tensor of " + std::to_string(nbytes) +
+          " bytes is over the limit of " +
+          std::to_string(limits.maxTensorBytes) + " (--max-tensor-bytes)");
     if (nbytes % elementSize(type))
       bad(std::to_string(nbytes) + " bytes are not a whole number of " +
           dtypeName(type) + " elements");
@@ -678,12 +698,16 @@ private:
 
   std::string path;
   const KernelRegistry &registry;
+  const irc::InputLimits &limits;
   std::shared_ptr<Mapping> file;
   const unsigned char *weights = nullptr;
   uint64_t weightsSize = 0;
   uint32_t numRegisters = 0;
   std::string where;
+  /// Lists, dicts and objects in the order the file defines them (before
+  /// their items), and whether each is complete.
   std::vector<Value> shared;
+  std::vector<bool> sharedDone;
   std::unordered_map<StorageKey, Tensor, StorageKeyHash> storages;
   std::vector<PendingCall> calls;
 };
@@ -727,7 +751,7 @@ bool irc::rt::isModelFile(const std::string &path) {
 }
 
 Plan irc::rt::loadModelFile(const std::string &path,
-                            const KernelRegistry &registry,
-                            ModelFileInfo *info) {
-  return Reader(path, registry).read(info);
+                            const KernelRegistry &registry, ModelFileInfo *info,
+                            const irc::InputLimits &limits) {
+  return Reader(path, registry, limits).read(info);
 }

@@ -16,6 +16,7 @@
 #ifndef IRC_RUNTIME_MODELFILE_H
 #define IRC_RUNTIME_MODELFILE_H
 
+#include "ir/InputLimits.h"
 #include "runtime/Plan.h"
 
 #include <string>
@@ -48,9 +49,11 @@ bool isModelFile(const std::string &path);
 /// Loads `path`, binding each op to its kernel on the file's backend in
 /// `registry`. Tensor constants view the mapped file, which the plan keeps
 /// alive. Throws Error ("model.ircm: ...") on anything wrong with the file,
-/// or an op without a kernel in this runtime.
+/// or an op without a kernel in this runtime, or a tensor over
+/// `limits.maxTensorBytes`.
 Plan loadModelFile(const std::string &path, const KernelRegistry &registry,
-                   ModelFileInfo *info = nullptr);
+                   ModelFileInfo *info = nullptr,
+                   const InputLimits &limits = {});
 
 } // namespace irc::rt
 

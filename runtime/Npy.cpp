@@ -527,7 +527,8 @@ const char *irc::rt::dtypeDescr(NpyDType dtype) {
 }
 
 bool irc::rt::parseNpy(const char *data, size_t size, const std::string &name,
-                       NpyArray &out, std::string &error) {
+                       NpyArray &out, std::string &error,
+                       const InputLimits &limits) {
   auto fail = [&](const std::string &what) {
     error = name + ": " + what;
     return false;
@@ -577,6 +578,11 @@ bool irc::rt::parseNpy(const char *data, size_t size, const std::string &name,
   if (!dataBytes(shape, dtype, expected))
     return fail("shape " + shapeText(shape) + " of " + dtypeName(dtype) +
                 " is too large");
+  if (expected > limits.maxTensorBytes)
+    return fail("the array has " + std::to_string(expected) +
+                " bytes, over the limit of " +
+                std::to_string(limits.maxTensorBytes) +
+                " (--max-tensor-bytes)");
   uint64_t actual = size - prefix - headerLen;
   if (expected != actual)
     return fail("header declares " + std::to_string(expected) +
@@ -590,16 +596,22 @@ bool irc::rt::parseNpy(const char *data, size_t size, const std::string &name,
 }
 
 bool irc::rt::readNpy(const std::string &path, NpyArray &out,
-                      std::string &error) {
+                      std::string &error, const InputLimits &limits) {
   std::FILE *f = std::fopen(path.c_str(), "rb");
   if (!f) {
     error = path + ": cannot open: " + std::strerror(errno);
     return false;
   }
+  // Reads at most one byte more than the largest array and its header, so
+  // that a huge file is refused without reading it all.
+  const uint64_t maxHeader = MagicLen + 2 + 4 + MaxHeaderLen;
+  const uint64_t maxSize =
+      std::min(limits.maxTensorBytes, UINT64_MAX - maxHeader) + maxHeader;
   std::vector<char> buf;
   char chunk[1 << 16];
   size_t n;
-  while ((n = std::fread(chunk, 1, sizeof(chunk), f)) > 0)
+  while (buf.size() <= maxSize &&
+         (n = std::fread(chunk, 1, sizeof(chunk), f)) > 0)
     buf.insert(buf.end(), chunk, chunk + n);
   bool readError = std::ferror(f);
   std::fclose(f);
@@ -607,7 +619,13 @@ bool irc::rt::readNpy(const std::string &path, NpyArray &out,
     error = path + ": read error";
     return false;
   }
-  return parseNpy(buf.data(), buf.size(), path, out, error);
+  if (buf.size() > maxSize) {
+    error = path + ": the file is larger than an array of " +
+            std::to_string(limits.maxTensorBytes) +
+            " bytes can be (--max-tensor-bytes)";
+    return false;
+  }
+  return parseNpy(buf.data(), buf.size(), path, out, error, limits);
 }
 
 bool irc::rt::serializeNpy(const NpyArray &a, const std::string &name,

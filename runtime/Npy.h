@@ -9,11 +9,12 @@
 #ifndef IRC_RUNTIME_NPY_H
 #define IRC_RUNTIME_NPY_H
 
+#include "ir/InputLimits.h"
 #include "runtime/Tensor.h"
 
 #include <cstddef>
-#include <optional>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,13 +45,16 @@ const char *dtypeName(NpyDType dtype);
 const char *dtypeDescr(NpyDType dtype);
 
 /// Reads `path`. On failure returns false and sets `error` to one sentence
-/// that names the file and what is wrong; `out` is then unspecified.
-bool readNpy(const std::string &path, NpyArray &out, std::string &error);
+/// that names the file and what is wrong; `out` is then unspecified. Arrays
+/// over `limits.maxTensorBytes` are refused (and not read).
+bool readNpy(const std::string &path, NpyArray &out, std::string &error,
+             const InputLimits &limits = {});
 
 /// Like readNpy, from the `size` bytes at `data`; `name` stands for the file
 /// in messages.
 bool parseNpy(const char *data, size_t size, const std::string &name,
-              NpyArray &out, std::string &error);
+              NpyArray &out, std::string &error,
+              const InputLimits &limits = {});
 
 /// Serialises `a` as NumPy does (version 1.0 unless the header needs more,
 /// data aligned to 64 bytes). Returns false and sets `error` when the data

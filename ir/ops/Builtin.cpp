@@ -58,6 +58,92 @@ static llvm::SmallVector<Type, 4> resultTypes(Operation *op) {
   return typesOf(op->getResults());
 }
 
+/// Adds the constants that `a` refers to (`conv1 = @self.conv1`).
+static void collectSymbolRefs(Attribute a,
+                              llvm::SmallVectorImpl<llvm::StringRef> &out) {
+  switch (a.getKind()) {
+  case Attribute::Kind::SymbolRef:
+    out.push_back(a.getString());
+    return;
+  case Attribute::Kind::List:
+    for (Attribute e : a.getList())
+      collectSymbolRefs(e, out);
+    return;
+  case Attribute::Kind::Tuple:
+    for (Attribute e : a.getTuple())
+      collectSymbolRefs(e, out);
+    return;
+  case Attribute::Kind::Dict:
+    for (const auto &[key, value] : a.getDictEntries()) {
+      collectSymbolRefs(key, out);
+      collectSymbolRefs(value, out);
+    }
+    return;
+  case Attribute::Kind::Object:
+    for (const NamedAttribute &field : a.getObjectFields())
+      collectSymbolRefs(field.value, out);
+    for (Attribute e : a.getObjectState())
+      collectSymbolRefs(e, out);
+    return;
+  default:
+    return;
+  }
+}
+
+/// Each reference between module constants names one, and none leads back
+/// to where it started: whatever reads a value (lowering, the .ircm writer)
+/// follows them. A depth-first search without recursion, since a hostile
+/// file may chain any number of constants.
+static LogicalResult verifyConstantRefs(Block &body) {
+  llvm::StringMap<unsigned> index;
+  std::vector<Operation *> consts;
+  for (Operation &child : body)
+    if (child.is(OpId::ModuleConst)) {
+      index[getSymbolName(&child)] = unsigned(consts.size());
+      consts.push_back(&child);
+    }
+  std::vector<llvm::SmallVector<unsigned, 2>> refs(consts.size());
+  for (unsigned i = 0; i < consts.size(); ++i) {
+    llvm::SmallVector<llvm::StringRef, 4> names;
+    if (Attribute value = consts[i]->getAttr("value"))
+      collectSymbolRefs(value, names);
+    for (llvm::StringRef name : names) {
+      auto it = index.find(name);
+      if (it == index.end())
+        return consts[i]->emitOpError()
+               << "refers to undefined constant '@" << name << "'";
+      refs[i].push_back(it->second);
+    }
+  }
+  enum : uint8_t { Unvisited, OnPath, Done };
+  std::vector<uint8_t> state(consts.size(), Unvisited);
+  std::vector<std::pair<unsigned, unsigned>> path; // (constant, next ref)
+  for (unsigned root = 0; root < consts.size(); ++root) {
+    if (state[root] != Unvisited)
+      continue;
+    state[root] = OnPath;
+    path.push_back({root, 0});
+    while (!path.empty()) {
+      auto &[at, next] = path.back();
+      if (next == refs[at].size()) {
+        state[at] = Done;
+        path.pop_back();
+        continue;
+      }
+      unsigned to = refs[at][next++];
+      if (state[to] == OnPath)
+        return consts[to]->emitOpError()
+               << "refers to itself through '@" << getSymbolName(consts[at])
+               << "' (module constants cannot form a cycle)";
+      if (state[to] == Unvisited) {
+        state[to] = OnPath;
+        path.push_back({to, 0});
+      }
+    }
+  }
+  return success();
+}
+
 LogicalResult irc::verifyModule(Operation *op) {
   if (op->getParentOp())
     return op->emitOpError() << "must be the top-level operation";
@@ -72,7 +158,7 @@ LogicalResult irc::verifyModule(Operation *op) {
     if (!name.empty() && !names.insert(name).second)
       return child.emitOpError() << "redefinition of symbol '@" << name << "'";
   }
-  return success();
+  return verifyConstantRefs(body.front());
 }
 
 LogicalResult irc::verifyFunc(Operation *op) {

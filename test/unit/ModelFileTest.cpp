@@ -501,6 +501,23 @@ const HeaderCase HeaderCases[] = {
     {"argument_names",
      [](ircm::Model &m) { forward(m).add_arg_names("extra"); },
      "3 argument names for 2 arguments"},
+    // Found by irc-fuzz-ircm: a container that held itself leaked (a
+    // shared_ptr cycle). Each is constant 0, so shared value 0.
+    {"list_holds_itself",
+     [](ircm::Model &m) {
+       m.add_constants()->mutable_list()->add_items()->set_shared(0);
+       m.mutable_constants()->SwapElements(0, m.constants_size() - 1);
+     },
+     "constant 0: shared value 0 is referenced from inside itself"},
+    {"object_holds_its_list",
+     [](ircm::Model &m) {
+       ircm::Value *object = m.add_constants()->mutable_list()->add_items();
+       ircm::NamedValue *field = object->mutable_object()->add_fields();
+       field->set_name("parent");
+       field->mutable_value()->set_shared(0);
+       m.mutable_constants()->SwapElements(0, m.constants_size() - 1);
+     },
+     "constant 0: shared value 0 is referenced from inside itself"},
     {"values_too_deep",
      [](ircm::Model &m) {
        ircm::Value *v = m.add_constants();

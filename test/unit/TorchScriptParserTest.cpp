@@ -1115,7 +1115,8 @@ TEST_F(TorchScriptParserTest, NestingLimits) {
     diags.diags.clear();
     EXPECT_FALSE(parse(src));
     ASSERT_EQ(diags.diags.size(), 1u);
-    EXPECT_EQ(diags.diags[0].message, "nesting is deeper than 256 levels");
+    EXPECT_EQ(diags.diags[0].message,
+              "nesting is deeper than 256 levels (--max-nesting)");
   };
   const int n = 5000;
   expectTooDeep("def f():\n  return " + std::string(n, '(') + "1" +

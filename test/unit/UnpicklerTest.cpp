@@ -296,6 +296,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadPickle{"append_to_dict",
                   [](P &p) { p.op('}').i(1).op('a').stop(); },
                   "APPEND to a value that is not a list"},
+        // A list appended to itself (found while fuzzing .ircm files,
+        // whose loader had the same cycle): it leaked.
+        BadPickle{"list_holds_itself",
+                  [](P &p) { p.op(']').put(0).get(0).op('a').stop(); },
+                  "a pickled container holds itself"},
+        BadPickle{"dict_holds_itself",
+                  [](P &p) { p.op('}').put(0).i(1).get(0).op('s').stop(); },
+                  "a pickled container holds itself"},
         BadPickle{"binget_unset", [](P &p) { p.get(7).stop(); },
                   "memo entry 7 is read before it is set"},
         BadPickle{"truncated_int", [](P &p) { p.op('J').raw("\x01"); },
@@ -327,13 +335,13 @@ INSTANTIATE_TEST_SUITE_P(
                       p.op('a');
                     p.stop();
                   },
-                  "nesting deeper than 200"},
+                  "nesting deeper than 256 (--max-nesting)"},
         BadPickle{"many_marks",
                   [](P &p) {
                     for (int k = 0; k < 100000; ++k)
                       p.mark();
                   },
-                  "nesting deeper than 200"},
+                  "nesting deeper than 256 (--max-nesting)"},
         BadPickle{"global_in_list",
                   [](P &p) {
                     p.op(']').global("torch", "device").op('a').stop();

@@ -89,10 +89,12 @@ std::optional<rt::KernelRegistry> irc::kernelsFor(llvm::StringRef backend) {
   return registry;
 }
 
-Compilation::Compilation()
+Compilation::Compilation(const InputLimits &limits)
     : ctx(std::make_unique<Context>()),
       mgr(std::make_unique<llvm::SourceMgr>()),
-      handler(std::make_unique<SourceMgrDiagnosticHandler>(*mgr, *ctx)) {}
+      handler(std::make_unique<SourceMgrDiagnosticHandler>(*mgr, *ctx)) {
+  ctx->setInputLimits(limits);
+}
 
 Compilation::~Compilation() { release(); }
 

@@ -46,7 +46,8 @@ struct CompileOptions {
 
 class Compilation {
 public:
-  Compilation();
+  /// Files are read within `limits`.
+  explicit Compilation(const InputLimits &limits = {});
   ~Compilation();
 
   /// Reads `path`: a TorchScript archive is imported and frozen, keeping

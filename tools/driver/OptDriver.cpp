@@ -13,6 +13,7 @@
 #include "passes/MobileLints.h"
 #include "passes/MobilePipeline.h"
 #include "passes/PassManager.h"
+#include "tools/driver/LimitOptions.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -171,6 +172,7 @@ bool processChunk(std::unique_ptr<llvm::MemoryBuffer> buffer,
     mgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   Context ctx;
   ctx.setAllowUnregisteredOps(allowUnregistered);
+  ctx.setInputLimits(getLimitOptions());
 
   PrintOptions printOptions;
   // An imported model's weights are megabytes of hex: elide them unless
@@ -233,7 +235,7 @@ bool processChunk(std::unique_ptr<llvm::MemoryBuffer> buffer,
 int irc::ircOptMain(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   PassFlags passFlags;
-  cl::HideUnrelatedOptions({&toolCategory, &passCategory});
+  cl::HideUnrelatedOptions({&toolCategory, &passCategory, &getLimitCategory()});
   cl::ParseCommandLineOptions(
       argc, argv,
       "irc-opt: read irc IR, run passes, print IR\n\n"

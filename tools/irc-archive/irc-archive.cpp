@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/ArchiveReader.h"
+#include "tools/driver/LimitOptions.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -27,6 +28,7 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "irc-archive: inspect a TorchScript archive\n");
   Context ctx;
+  ctx.setInputLimits(getLimitOptions());
   llvm::SourceMgr sources;
   SourceMgrDiagnosticHandler diagnostics(sources, ctx);
   std::optional<LoadedArchive> loaded = readArchive(inputPath, ctx, sources);

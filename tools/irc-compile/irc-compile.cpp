@@ -16,6 +16,7 @@
 #include "runtime/ModelFile.h"
 #include "runtime/Npy.h"
 #include "tools/driver/Compile.h"
+#include "tools/driver/LimitOptions.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -67,7 +68,7 @@ Type sampleType(Context &ctx, const std::string &arg) {
   if (llvm::StringRef(arg).startswith("@")) {
     rt::NpyArray array;
     std::string error;
-    if (!rt::readNpy(arg.substr(1), array, error))
+    if (!rt::readNpy(arg.substr(1), array, error, getLimitOptions()))
       fail(error);
     llvm::SmallVector<int64_t, 4> sizes(array.shape.begin(), array.shape.end());
     std::optional<rt::DType> dtype = rt::fromNpyDType(array.dtype);
@@ -91,7 +92,7 @@ Type sampleType(Context &ctx, const std::string &arg) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  cl::HideUnrelatedOptions({&category, &getLimitCategory()});
   cl::ParseCommandLineOptions(
       argc, argv,
       "irc-compile: compile a TorchScript archive or .irc model to an .ircm "
@@ -107,7 +108,7 @@ int main(int argc, char **argv) {
   if (!inputs.empty() && !inputTypes.empty())
     fail("give either --input samples or --input-type types, not both");
 
-  Compilation compilation;
+  Compilation compilation(getLimitOptions());
   std::string error;
   if (!compilation.load(modelFile, functionName, error)) {
     if (!error.empty())

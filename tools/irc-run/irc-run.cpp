@@ -19,6 +19,7 @@
 #include "runtime/ModelFile.h"
 #include "runtime/Npy.h"
 #include "tools/driver/Compile.h"
+#include "tools/driver/LimitOptions.h"
 
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/CommandLine.h"
@@ -162,7 +163,7 @@ rt::Value readInput(size_t i, const std::string &arg,
   }
   rt::NpyArray array;
   std::string error;
-  if (!rt::readNpy(stripAt(arg), array, error))
+  if (!rt::readNpy(stripAt(arg), array, error, getLimitOptions()))
     fail(error);
   rt::Tensor t = rt::tensorFromNpy(array);
   // A 0-d array passed for a scalar parameter is that scalar.
@@ -246,7 +247,7 @@ std::vector<double> asDoubles(const rt::NpyArray &a) {
 bool compare(size_t i, const rt::NpyArray &out, const std::string &refArg) {
   rt::NpyArray ref;
   std::string error;
-  if (!rt::readNpy(stripAt(refArg), ref, error))
+  if (!rt::readNpy(stripAt(refArg), ref, error, getLimitOptions()))
     fail(error);
   llvm::outs() << "output " << i << ": ";
   if (out.shape != ref.shape || out.dtype != ref.dtype) {
@@ -323,7 +324,7 @@ void printSummary(size_t i, const rt::Value &v) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  cl::HideUnrelatedOptions({&category, &getLimitCategory()});
   cl::ParseCommandLineOptions(
       argc, argv,
       "irc-run: run a TorchScript archive or .irc model on .npy inputs\n\n"
@@ -371,7 +372,7 @@ int main(int argc, char **argv) {
       rt::ref::registerKernels(registry);
       rt::xnnpack::registerKernels(registry);
       rt::vulkan::registerKernels(registry);
-      plan = rt::loadModelFile(modelFile, registry);
+      plan = rt::loadModelFile(modelFile, registry, nullptr, getLimitOptions());
     } catch (const rt::Error &e) {
       fail(e.what());
     }
@@ -398,7 +399,7 @@ int main(int argc, char **argv) {
     if (printSignature)
       fail("--print-signature reads a compiled model (.ircm, from "
            "irc-compile)");
-    Compilation compilation;
+    Compilation compilation(getLimitOptions());
     std::string error;
     if (!compilation.load(modelFile, functionName, error)) {
       if (!error.empty())
