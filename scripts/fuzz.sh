@@ -10,7 +10,8 @@
 # The corpus grows in BUILD_DIR/fuzz/TARGET/corpus across runs; a crash,
 # leak, timeout or sanitizer report leaves its input in
 # BUILD_DIR/fuzz/TARGET/artifacts and exits 1. Seeds come from the fixtures
-# (ctest makes them: `ctest --test-dir BUILD_DIR -R fixtures`) and test/.
+# (ctest makes them: `ctest --test-dir BUILD_DIR -R fixtures`, in the build's
+# IRC_TEST_DATA_DIR) and test/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 target=${1:?usage: scripts/fuzz.sh TARGET SECONDS [BUILD_DIR]}
@@ -29,12 +30,14 @@ esac
 bin=$build/bin/irc-fuzz-$target
 [ -x "$bin" ] || { echo "fuzz: $bin is missing (configure with -DIRC_FUZZ=ON)" >&2; exit 2; }
 
+data=$(sed -n 's/^IRC_TEST_DATA_DIR:PATH=//p' "$build/CMakeCache.txt" 2>/dev/null)
+data=${data:-$build}
 work=$build/fuzz/$target
 mkdir -p "$work/corpus" "$work/seeds" "$work/artifacts"
 if [ -z "$(ls -A "$work/seeds")" ]; then
-  /usr/bin/env python3 - "$target" "$build" "$root" "$work/seeds" <<'PY'
+  /usr/bin/env python3 - "$target" "$build" "$data" "$root" "$work/seeds" <<'PY'
 import glob, hashlib, os, subprocess, sys, zipfile
-target, build, root, out = sys.argv[1:]
+target, build, datadir, root, out = sys.argv[1:]
 def put(data):
     if data:
         with open(os.path.join(out, hashlib.sha1(data).hexdigest()), "wb") as f:
@@ -42,7 +45,7 @@ def put(data):
 # Archives small enough to fuzz quickly: the fixtures, the op zoo, the
 # hostile archives.
 archives = [p for d in ("fixtures", "opzoo", "hostile")
-            for p in sorted(glob.glob(os.path.join(build, d, "*.pt")))
+            for p in sorted(glob.glob(os.path.join(datadir, d, "*.pt")))
             if os.path.getsize(p) < (1 << 20)]
 def members(suffixes):
     for p in archives:
@@ -68,13 +71,13 @@ elif target == "ir":
             put(chunk)
 elif target == "npy":
     for d in ("fixtures", "opzoo"):
-        for p in sorted(glob.glob(os.path.join(build, d, "*.npy"))):
+        for p in sorted(glob.glob(os.path.join(datadir, d, "*.npy"))):
             if os.path.getsize(p) < (64 << 10):
                 put(open(p, "rb").read())
 elif target == "ircm":
     compile_ = os.path.join(build, "bin", "irc-compile")
     models = sorted(glob.glob(os.path.join(root, "test", "tools", "Inputs", "run-*.irc")))
-    models += [p for p in sorted(glob.glob(os.path.join(build, "opzoo", "*.pt")))
+    models += [p for p in sorted(glob.glob(os.path.join(datadir, "opzoo", "*.pt")))
                if os.path.getsize(p) < (64 << 10)][:40]
     for i, model in enumerate(models):
         for backend in ("ref", "cpu"):
