@@ -550,8 +550,9 @@ private:
     return {regs.begin(), regs.end()};
   }
 
+  /// `parent` is a copy: `where` changes as instructions are read.
   Block block(const ircm::Block &b, const Plan &plan, size_t depth,
-              const std::string &parent) {
+              std::string parent) {
     if (depth > MaxNesting)
       bad("regions nested more than " + std::to_string(MaxNesting) + " deep");
     Block out;
@@ -560,6 +561,11 @@ private:
     out.results = registers(b.results(), "result");
     for (const ircm::TypeSpec &t : b.arg_types())
       out.argTypes.push_back(type(t));
+    // Backends read the types of a partition's arguments and results.
+    if (out.argTypes.size() != out.args.size())
+      bad("a block with " + std::to_string(out.args.size()) +
+          " arguments and " + std::to_string(out.argTypes.size()) +
+          " argument types");
     for (int i = 0; i < b.instrs_size(); ++i) {
       std::string here = parent + ", instruction " + std::to_string(i) + " (" +
                          b.instrs(i).op() + ")";
@@ -583,6 +589,9 @@ private:
     out.results = registers(in.results(), "result");
     for (const ircm::TypeSpec &t : in.result_types())
       out.resultTypes.push_back(type(t));
+    if (out.resultTypes.size() != out.results.size())
+      bad(std::to_string(out.results.size()) + " results and " +
+          std::to_string(out.resultTypes.size()) + " result types");
     for (const ircm::NamedValue &a : in.attrs())
       out.attrs.emplace_back(a.name(), value(a.value(), 0));
     for (const ircm::Block &b : in.regions()) {

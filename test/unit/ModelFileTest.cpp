@@ -415,6 +415,7 @@ const HeaderCase HeaderCases[] = {
        call.set_index(uint32_t(&h - &m.functions(0)));
        call.add_operands(h.body().args(0));
        call.add_results(h.body().results(0));
+       *call.add_result_types() = h.result_types(0);
      },
      "calls 'helper' recursively"},
     {"if_one_branch",
@@ -501,6 +502,16 @@ const HeaderCase HeaderCases[] = {
     {"argument_names",
      [](ircm::Model &m) { forward(m).add_arg_names("extra"); },
      "3 argument names for 2 arguments"},
+    // Found by irc-fuzz-ircm: XNNPACK's prepare read a partition argument's
+    // type that the file did not have (an uncaught std::out_of_range).
+    {"block_argument_types",
+     [](ircm::Model &m) {
+       first(m, ircm::Instr::LOOP).mutable_regions(0)->clear_arg_types();
+     },
+     "arguments and 0 argument types"},
+    {"result_types",
+     [](ircm::Model &m) { first(m, ircm::Instr::KERNEL).clear_result_types(); },
+     "1 results and 0 result types"},
     // Found by irc-fuzz-ircm: a container that held itself leaked (a
     // shared_ptr cycle). Each is constant 0, so shared value 0.
     {"list_holds_itself",
