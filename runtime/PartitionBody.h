@@ -10,6 +10,8 @@
 
 #include "runtime/Plan.h"
 
+#include <stdexcept>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -36,6 +38,24 @@ struct PartitionValues {
     consts[in.results.at(0)] = Value::list(std::move(items));
   }
 };
+
+/// The region of partition instruction `partition`, which a compiled model's
+/// file may have left out.
+inline const Block &partitionBody(const Instr &partition) {
+  if (partition.regions.size() != 1)
+    throw Error(partition.opName + ": a partition has one region, not " +
+                std::to_string(partition.regions.size()));
+  return partition.regions[0];
+}
+
+/// The error for an instruction that lacks an operand, result or attribute
+/// its op needs: builders read them with at(), and a compiled model's file
+/// may have left them out.
+inline Error missingPart(const Instr &in) {
+  std::string where = in.location.empty() ? "" : in.location + ": ";
+  return Error(where + in.opName +
+               ": an operand, result or attribute the op needs is missing");
+}
 
 /// `e` prefixed with the op's location and name, as the executor does.
 inline Error inOp(const Instr &in, const Error &e) {

@@ -286,7 +286,7 @@ int64_t wrapDim(int64_t dim, size_t rank) {
 }
 
 void Compiler::compile() {
-  const Block &body = partition.regions.at(0);
+  const Block &body = partitionBody(partition);
   for (size_t i = 0; i < body.args.size(); ++i) {
     define(body.args[i], body.argTypes.at(i), int(i));
     p.inputs.push_back(body.args[i]);
@@ -317,6 +317,8 @@ void Compiler::compile() {
       (this->*(it->second))(in);
     } catch (const Error &e) {
       throw inOp(in, e);
+    } catch (const std::out_of_range &) {
+      throw missingPart(in);
     }
   }
   ++now;

@@ -293,7 +293,7 @@ private:
 };
 
 void Compiler::compile() {
-  const Block &body = partition.regions.at(0);
+  const Block &body = partitionBody(partition);
   for (size_t i = 0; i < body.args.size(); ++i) {
     define(body.args[i], body.argTypes.at(i));
     p.inputs.push_back(body.args[i]);
@@ -326,6 +326,8 @@ void Compiler::compile() {
       (this->*(it->second))(in);
     } catch (const Error &e) {
       throw inOp(in, e);
+    } catch (const std::out_of_range &) {
+      throw missingPart(in);
     }
   }
   ++now;

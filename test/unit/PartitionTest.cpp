@@ -333,6 +333,39 @@ Preparation expectWinograd(size_t convolutions) {
           }};
 }
 
+// A compiled model's file may leave out parts of a partition (found by
+// irc-fuzz-ircm); preparing it is one clear error, not an uncaught
+// std::out_of_range.
+TEST(XnnpackPrepare, MalformedPartitionsAreErrors) {
+  auto prepareError = [](rt::Instr partition) -> std::string {
+    rt::Plan plan;
+    plan.backend = rt::xnnpack::Backend;
+    plan.functions.emplace_back();
+    plan.functions[0].name = "f";
+    partition.kind = rt::Instr::Kind::Kernel;
+    partition.opName = "xnn.partition";
+    plan.functions[0].body.instrs.push_back(partition);
+    try {
+      rt::xnnpack::preparePlan(plan, {1});
+    } catch (const rt::Error &e) {
+      return e.what();
+    }
+    return "(prepared)";
+  };
+  EXPECT_EQ(prepareError({}),
+            "xnn.partition: a partition has one region, not 0");
+  rt::Instr relu;
+  relu.kind = rt::Instr::Kind::Kernel;
+  relu.opName = "aten.relu";
+  relu.location = "m.py:3:4";
+  rt::Instr partition;
+  partition.regions.emplace_back();
+  partition.regions[0].instrs.push_back(relu);
+  EXPECT_EQ(prepareError(partition),
+            "m.py:3:4: aten.relu: an operand, result or attribute the op "
+            "needs is missing");
+}
+
 // Winograd F(4x4, 3x3): channel counts around its 64-channel blocks,
 // partial tiles at the right and bottom, batches, paddings 0 to 2.
 TEST_F(XnnpackPartition, Conv2dWinograd) {
