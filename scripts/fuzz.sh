@@ -7,9 +7,10 @@
 # inputs and the target's dictionary. TARGET is zip, unpickle, torchscript,
 # archive, ir, npy or ircm, or `all` to run each for SECONDS in turn.
 #
-# The corpus grows in BUILD_DIR/fuzz/TARGET/corpus across runs; a crash,
-# leak, timeout or sanitizer report leaves its input in
-# BUILD_DIR/fuzz/TARGET/artifacts and exits 1. Seeds come from the fixtures
+# Inputs that made a target fail once are kept in fuzz/regressions/TARGET
+# and run every time. The corpus grows in BUILD_DIR/fuzz/TARGET/corpus
+# across runs; a crash, leak, timeout or sanitizer report leaves its input
+# in BUILD_DIR/fuzz/TARGET/artifacts and exits 1. Seeds come from the fixtures
 # (ctest makes them: `ctest --test-dir BUILD_DIR -R fixtures`, in the build's
 # IRC_TEST_DATA_DIR) and test/.
 set -euo pipefail
@@ -94,7 +95,10 @@ args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560
   -artifact_prefix="$work/artifacts/" -print_final_stats=1)
 [ -f "$dict" ] && args+=(-dict="$dict")
 echo "fuzz: $target for $seconds s ($(ls "$work/seeds" | wc -l) seeds, $(ls "$work/corpus" | wc -l) in the corpus)"
-"$bin" "${args[@]}" "$work/corpus" "$work/seeds" 2>"$work/log" || {
+# Inputs that once crashed (fuzz/regressions/TARGET) are replayed first.
+dirs=("$work/corpus" "$work/seeds")
+[ -d "$root/fuzz/regressions/$target" ] && dirs+=("$root/fuzz/regressions/$target")
+"$bin" "${args[@]}" "${dirs[@]}" 2>"$work/log" || {
   tail -40 "$work/log" >&2
   echo "fuzz: $target found a problem; its input is in $work/artifacts" >&2
   exit 1

@@ -143,7 +143,7 @@ private:
     if (dtype && it->second.dtype != *dtype)
       throw Error("operand " + std::to_string(i) + " is not " +
                   dtypeName(*dtype));
-    use(in.operands[i]);
+    use(in.operands.at(i));
     return it->second;
   }
   const Value &constant(const Instr &in, size_t i) {
@@ -299,9 +299,9 @@ void Compiler::compile() {
         const Value &v = plan.constants.at(in.index);
         if (v.isTensor()) {
           uint32_t reg = addConstant(v.toTensor());
-          p.slots[in.results[0]] = p.slots.at(reg);
+          p.slots[in.results.at(0)] = p.slots.at(reg);
         } else {
-          consts[in.results[0]] = v;
+          consts[in.results.at(0)] = v;
         }
         continue;
       }
@@ -360,8 +360,8 @@ void Compiler::packedRun(const Instr &in) {
     word(push, hi);
     word(push, 0); // offsets
     word(push, 0);
-    dispatch("linear", int(tile), {in.results[0], in.operands[0], w, b}, push,
-             rows * ((outputs + tile - 1) / tile), in);
+    dispatch("linear", int(tile), {in.results.at(0), in.operands.at(0), w, b},
+             push, rows * ((outputs + tile - 1) / tile), in);
     return;
   }
   if (xs.size() != 4 || y.shape.size() != 4)
@@ -374,13 +374,14 @@ void Compiler::packedRun(const Instr &in) {
   word(push, lo);
   word(push, hi);
   if (kind == Kind::TransposeConv2d) {
-    dispatch("conv_transpose2d", 0, {in.results[0], in.operands[0], w, b}, push,
-             y.numel(), in);
+    dispatch("conv_transpose2d", 0, {in.results.at(0), in.operands.at(0), w, b},
+             push, y.numel(), in);
     return;
   }
   // TILE output channels of a group per invocation.
   const int64_t perGroup = outputs / pk.groups, tile = tileFor(perGroup);
-  dispatch("conv2d", int(tile), {in.results[0], in.operands[0], w, b}, push,
+  dispatch("conv2d", int(tile), {in.results.at(0), in.operands.at(0), w, b},
+           push,
            xs[0] * pk.groups * ((perGroup + tile - 1) / tile) * y.shape[2] *
                y.shape[3],
            in);
@@ -402,7 +403,7 @@ void Compiler::binary(const Instr &in) {
   Slot &y = result(in);
   if (y.shape.size() > 6)
     throw Error("more than 6 dims");
-  uint32_t a = in.operands[0], b = in.operands[1];
+  uint32_t a = in.operands.at(0), b = in.operands.at(1);
   tensor(in, 0);
   if (isTensor(in, 1)) {
     tensor(in, 1);
@@ -436,7 +437,7 @@ void Compiler::binary(const Instr &in) {
   word(push, alpha);
   word(push, name.rfind("aten._add_relu", 0) == 0 ? 0.0f : -INFINITY);
   word(push, INFINITY);
-  dispatch("binary", op, {in.results[0], a, b}, push, y.numel(), in);
+  dispatch("binary", op, {in.results.at(0), a, b}, push, y.numel(), in);
 }
 
 /// Clamps (relu, relu6, hardtanh, clamp*), hardswish, hardsigmoid, sigmoid,
@@ -487,7 +488,8 @@ void Compiler::unary(const Instr &in) {
   word(push, p0);
   word(push, p1);
   word(push, p2);
-  dispatch("unary", op, {in.results[0], in.operands[0]}, push, y.numel(), in);
+  dispatch("unary", op, {in.results.at(0), in.operands.at(0)}, push, y.numel(),
+           in);
 }
 
 /// aten.max_pool2d(x, kernel, stride, padding, dilation, ceil_mode) and
@@ -520,7 +522,7 @@ void Compiler::pool(const Instr &in) {
         x.shape[r - 1], y.shape[r - 2], y.shape[r - 1], k[0], k[1], s[0], s[1],
         pad[0], pad[1], d[0], d[1], includePad, divisor})
     word(push, i32(v));
-  dispatch("pool2d", max ? 1 : 0, {in.results[0], in.operands[0]}, push,
+  dispatch("pool2d", max ? 1 : 0, {in.results.at(0), in.operands.at(0)}, push,
            y.numel(), in);
 }
 
@@ -536,8 +538,8 @@ void Compiler::adaptivePool(const Instr &in) {
        {x.numel() / (x.shape[r - 2] * x.shape[r - 1]), x.shape[r - 2],
         x.shape[r - 1], y.shape[r - 2], y.shape[r - 1]})
     word(push, i32(v));
-  dispatch("adaptive_avg_pool2d", 0, {in.results[0], in.operands[0]}, push,
-           y.numel(), in);
+  dispatch("adaptive_avg_pool2d", 0, {in.results.at(0), in.operands.at(0)},
+           push, y.numel(), in);
 }
 
 /// aten.mean.dim / aten.sum.dim_IntList over consecutive dims.
@@ -565,7 +567,7 @@ void Compiler::reduce(const Instr &in) {
   for (int64_t v : {outer, len, inner})
     word(push, i32(v));
   dispatch("reduce", in.opName == "aten.mean.dim" ? 1 : 0,
-           {in.results[0], in.operands[0]}, push, y.numel(), in);
+           {in.results.at(0), in.operands.at(0)}, push, y.numel(), in);
 }
 
 /// aten.softmax.int / aten.log_softmax.int(x, dim, dtype=None).
@@ -585,7 +587,7 @@ void Compiler::softmax(const Instr &in) {
   for (int64_t v : {outer, x.shape.empty() ? 1 : x.shape[size_t(dim)], inner})
     word(push, i32(v));
   dispatch("softmax", in.opName == "aten.log_softmax.int" ? 1 : 0,
-           {in.results[0], in.operands[0]}, push, outer * inner, in);
+           {in.results.at(0), in.operands.at(0)}, push, outer * inner, in);
 }
 
 /// aten.layer_norm(x, normalized_shape, weight, bias, eps, cudnn_enable)
@@ -603,7 +605,7 @@ void Compiler::layerNorm(const Instr &in) {
     if (isTensor(in, i)) {
       if (tensor(in, i).numel() != len)
         throw Error("weight or bias size is not normalized_shape's");
-      return in.operands[i];
+      return in.operands.at(i);
     }
     if (!constant(in, i).isNone())
       throw Error("weight or bias is not a tensor");
@@ -615,7 +617,7 @@ void Compiler::layerNorm(const Instr &in) {
   word(push, i32(len ? x.numel() / len : 0));
   word(push, i32(len));
   word(push, float(constant(in, 4).toDouble()));
-  dispatch("layer_norm", 0, {in.results[0], in.operands[0], w, b}, push,
+  dispatch("layer_norm", 0, {in.results.at(0), in.operands.at(0), w, b}, push,
            len ? x.numel() / len : 0, in);
 }
 
@@ -653,7 +655,7 @@ void Compiler::rnn(const Instr &in) {
   if (int64_t(weights.size()) != layers * dirs * perLayer ||
       h0.shape[0] != layers * dirs)
     throw Error("weights or state do not match num_layers");
-  const uint32_t out = in.results[0], hn = in.results[1];
+  const uint32_t out = in.results.at(0), hn = in.results.at(1);
   result(in, 0);
   result(in, 1);
   if (lstm)
@@ -679,11 +681,11 @@ void Compiler::rnn(const Instr &in) {
          in);
   };
   const Tensor zeros = Tensor::zeros(DType::F32, Shape{G * H});
-  uint32_t layerIn = in.operands[0];
+  uint32_t layerIn = in.operands.at(0);
   int64_t features = x.shape[2];
   if (batchFirst) {
     layerIn = scratch(T * B * features);
-    swapBatchAndTime(in.operands[0], layerIn, T, B, features);
+    swapBatchAndTime(in.operands.at(0), layerIn, T, B, features);
   }
   for (int64_t l = 0; l < layers; ++l) {
     const uint32_t layerOut =
@@ -697,10 +699,10 @@ void Compiler::rnn(const Instr &in) {
       const uint32_t seq = dirs == 1 ? layerOut : scratch(T * B * H);
       linear(layerIn, 0, gx, T * B, features, wih, bih);
       if (lstm)
-        copy(in.operands[2], cell, {B * H}, {1}, {1}, state, 0, in);
+        copy(in.operands.at(2), cell, {B * H}, {1}, {1}, state, 0, in);
       for (int64_t step = 0; step < T; ++step) {
         const int64_t t = d ? T - 1 - step : step, prev = d ? t + 1 : t - 1;
-        const uint32_t h = step ? seq : in.operands[1];
+        const uint32_t h = step ? seq : in.operands.at(1);
         const int64_t hOffset = step ? prev * B * H : state;
         linear(h, hOffset, gh, B, H, whh, bhh);
         std::vector<uint32_t> push;
@@ -714,7 +716,7 @@ void Compiler::rnn(const Instr &in) {
       }
       copy(seq, hn, {B * H}, {1}, {1}, (d ? 0 : T - 1) * B * H, state, in);
       if (lstm)
-        copy(cell, in.results[2], {B * H}, {1}, {1}, 0, state, in);
+        copy(cell, in.results.at(2), {B * H}, {1}, {1}, 0, state, in);
       if (dirs == 2) // into this direction's half of the features
         copy(seq, layerOut, {T * B, H}, {H, 1}, {2 * H, 1}, 0, d * H, in);
     }
@@ -743,8 +745,9 @@ void Compiler::embedding(const Instr &in) {
   std::vector<uint32_t> push;
   for (int64_t v : {count, rows, dim})
     word(push, i32(v));
-  dispatch("embedding", 0, {in.results[0], in.operands[1], in.operands[0]},
-           push, count * dim, in);
+  dispatch("embedding", 0,
+           {in.results.at(0), in.operands.at(1), in.operands.at(0)}, push,
+           count * dim, in);
 }
 
 /// aten.bmm, and aten.matmul of an (..., m, k) tensor by a (k, n) matrix or
@@ -770,8 +773,8 @@ void Compiler::matmul(const Instr &in) {
   std::vector<uint32_t> push;
   for (int64_t v : {batch, m, k, n, m * k, bStride})
     word(push, i32(v));
-  dispatch("bmm", 0, {in.results[0], in.operands[0], in.operands[1]}, push,
-           y.numel(), in);
+  dispatch("bmm", 0, {in.results.at(0), in.operands.at(0), in.operands.at(1)},
+           push, y.numel(), in);
 }
 
 /// view, reshape, flatten, contiguous and the transfers share their input's
@@ -783,7 +786,7 @@ void Compiler::reshape(const Instr &in) {
     throw Error("result shape is not known");
   if (numelOf(t.sizes) != x.numel())
     throw Error("sizes differ in element count");
-  alias(in.results[0], x, t.sizes);
+  alias(in.results.at(0), x, t.sizes);
 }
 
 void Compiler::copy(uint32_t from, uint32_t to, const Shape &sizes,
@@ -825,7 +828,7 @@ void Compiler::permute(const Instr &in) {
   Shape inStrides = contiguousStrides(x.shape), strides(r);
   for (size_t i = 0; i < r; ++i)
     strides[i] = inStrides[size_t(order[i])];
-  copy(in.operands[0], in.results[0], y.shape, strides,
+  copy(in.operands.at(0), in.results.at(0), y.shape, strides,
        contiguousStrides(y.shape), 0, 0, in);
 }
 
@@ -858,8 +861,9 @@ void Compiler::select(const Instr &in) {
   }
   if (sizes != y.shape)
     throw Error("the result type's sizes are not the selection's");
-  copy(in.operands[0], in.results[0], sizes, strides, contiguousStrides(sizes),
-       start * contiguousStrides(x.shape)[dim], 0, in);
+  copy(in.operands.at(0), in.results.at(0), sizes, strides,
+       contiguousStrides(sizes), start * contiguousStrides(x.shape)[dim], 0,
+       in);
 }
 
 void Compiler::concatCopies(const std::vector<uint32_t> &parts, uint32_t whole,
@@ -895,7 +899,7 @@ void Compiler::cat(const Instr &in) {
     use(r);
   }
   result(in);
-  concatCopies(it->second, in.results[0], constant(in, 1).toInt(), true, in);
+  concatCopies(it->second, in.results.at(0), constant(in, 1).toInt(), true, in);
 }
 
 /// aten.chunk / aten.split.Tensor: the parts are made by their
@@ -915,7 +919,7 @@ void Compiler::listUnpack(const Instr &in) {
   std::vector<uint32_t> parts;
   for (size_t i = 0; i < in.results.size(); ++i) {
     result(in, i);
-    parts.push_back(in.results[i]);
+    parts.push_back(in.results.at(i));
   }
   concatCopies(parts, split.operands[0], constant(split, 2).toInt(), false, in);
 }

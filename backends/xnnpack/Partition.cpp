@@ -160,7 +160,7 @@ private:
     if (it == p.slots.end())
       throw Error("operand " + std::to_string(i) +
                   " is not a tensor of the partition");
-    use(in.operands[i]);
+    use(in.operands.at(i));
     return it->second;
   }
   const Value &constant(const Instr &in, size_t i) {
@@ -308,9 +308,9 @@ void Compiler::compile() {
           s.shape = v.toTensor().sizes();
           s.nhwc = s.shape.size() == 4;
           addConstant(v.toTensor(), s);
-          p.slots[in.results[0]] = s;
+          p.slots[in.results.at(0)] = s;
         } else {
-          consts[in.results[0]] = v;
+          consts[in.results.at(0)] = v;
         }
         continue;
       }
@@ -357,7 +357,7 @@ void Compiler::packedRun(const Instr &in) {
   const size_t slice =
       kind == Kind::Conv2d ? convOutputSlice(pk, options.sliceBytes) : 0;
   std::shared_ptr<Operator> op = ops[0];
-  uint32_t xr = in.operands[0], yr = in.results[0];
+  uint32_t xr = in.operands.at(0), yr = in.results.at(0);
   Slot &y = result(in);
   if (kind == Kind::Linear) {
     if (x.nhwc || x.shape.empty())
@@ -404,7 +404,7 @@ void Compiler::winograd(const Instr &in, const Packed &pk,
   auto conv = std::make_shared<const WinogradConv>(w, tensor(in, 0).shape);
   if (result(in).shape != conv->outputShape())
     throw Error("the result type's sizes are not the convolution's");
-  uint32_t xr = in.operands[0], yr = in.results[0],
+  uint32_t xr = in.operands.at(0), yr = in.results.at(0),
            scratchReg = scratch(conv->scratchFloats());
   addRun([=](Partition &p) {
     conv->run(p.ptr(xr), p.ptr(scratchReg), p.ptr(yr), p.model->pool);
@@ -482,7 +482,7 @@ void Compiler::binary(const Instr &in) {
     throw Error("a rounding mode");
   Slot &y = result(in);
   size_t rank = y.shape.size();
-  uint32_t a = in.operands[0], b = in.operands[1];
+  uint32_t a = in.operands.at(0), b = in.operands.at(1);
   Dims da = broadcastDims(tensor(in, 0), rank, y.nhwc), db;
   if (isTensor(in, 1)) {
     db = broadcastDims(tensor(in, 1), rank, y.nhwc);
@@ -490,7 +490,7 @@ void Compiler::binary(const Instr &in) {
     b = scalarConstant(float(constant(in, 1).toDouble()));
     db = {1};
   }
-  elementwise(kind, a, da, b, db, in.results[0], relu ? 0.0f : -INFINITY,
+  elementwise(kind, a, da, b, db, in.results.at(0), relu ? 0.0f : -INFINITY,
               INFINITY);
 }
 
@@ -548,7 +548,7 @@ void Compiler::unary(const Instr &in) {
     status = xnn_create_clamp_nc_f32(1, 1, 1, lo, hi, 0, &raw);
   }
   std::shared_ptr<Operator> op = make(status, raw, name);
-  uint32_t xr = in.operands[0], yr = in.results[0];
+  uint32_t xr = in.operands.at(0), yr = in.results.at(0);
   size_t n = size_t(x.numel());
   addStep(op, [=](Partition &p) {
     check(setup(op->op, n, p.ptr(xr), p.ptr(yr), p.model->pool),
@@ -561,7 +561,7 @@ void Compiler::tanh(const Instr &in) {
   const Slot &x = tensor(in, 0);
   Slot &y = result(in);
   Dims d = x.physical();
-  uint32_t xr = in.operands[0], yr = in.results[0];
+  uint32_t xr = in.operands.at(0), yr = in.results.at(0);
   uint32_t two = scalarConstant(2), minusOne = scalarConstant(-1);
   elementwise("multiply", xr, d, two, {1}, yr, -INFINITY, INFINITY);
   xnn_operator_t raw = nullptr;
@@ -582,7 +582,7 @@ void Compiler::hardsigmoid(const Instr &in) {
   const Slot &x = tensor(in, 0);
   result(in);
   Dims d = x.physical();
-  uint32_t xr = in.operands[0], yr = in.results[0];
+  uint32_t xr = in.operands.at(0), yr = in.results.at(0);
   elementwise("divide", xr, d, scalarConstant(6), {1}, yr, -INFINITY, INFINITY);
   elementwise("add", yr, d, scalarConstant(0.5f), {1}, yr, 0, 1);
 }
@@ -618,7 +618,7 @@ void Compiler::maxPool(const Instr &in) {
                uint32_t(s[1]), uint32_t(dil[0]), uint32_t(dil[1]), c, c, c,
                -INFINITY, INFINITY, 0, &raw),
            raw, "max pooling");
-  uint32_t xr = in.operands[0], yr = in.results[0];
+  uint32_t xr = in.operands.at(0), yr = in.results.at(0);
   size_t n = size_t(x.shape[0]), h = size_t(x.shape[2]), w = size_t(x.shape[3]);
   addStep(op, [=](Partition &p) {
     check(xnn_setup_max_pooling2d_nhwc_f32(op->op, n, h, w, p.ptr(xr),
@@ -651,7 +651,7 @@ void Compiler::avgPool(const Instr &in) {
                uint32_t(pad[1]), uint32_t(k[0]), uint32_t(k[1]), uint32_t(s[0]),
                uint32_t(s[1]), c, c, c, -INFINITY, INFINITY, 0, &raw),
            raw, "average pooling");
-  uint32_t xr = in.operands[0], yr = in.results[0];
+  uint32_t xr = in.operands.at(0), yr = in.results.at(0);
   size_t n = size_t(x.shape[0]), h = size_t(x.shape[2]), w = size_t(x.shape[3]);
   addStep(op, [=](Partition &p) {
     check(xnn_setup_average_pooling2d_nhwc_f32(op->op, n, h, w, p.ptr(xr),
@@ -674,7 +674,7 @@ void Compiler::globalPool(const Instr &in) {
       make(xnn_create_global_average_pooling_nwc_f32(c, c, c, -INFINITY,
                                                      INFINITY, 0, &raw),
            raw, "global average pooling");
-  uint32_t xr = in.operands[0], yr = in.results[0];
+  uint32_t xr = in.operands.at(0), yr = in.results.at(0);
   addStep(op, [=](Partition &p) {
     check(xnn_setup_global_average_pooling_nwc_f32(op->op, n, hw, p.ptr(xr),
                                                    p.ptr(yr), p.model->pool),
@@ -694,7 +694,7 @@ void Compiler::softmax(const Instr &in) {
   xnn_operator_t raw = nullptr;
   std::shared_ptr<Operator> op =
       make(xnn_create_softmax_nc_f32(c, c, c, 0, &raw), raw, "softmax");
-  uint32_t xr = in.operands[0], yr = in.results[0];
+  uint32_t xr = in.operands.at(0), yr = in.results.at(0);
   addStep(op, [=](Partition &p) {
     check(xnn_setup_softmax_nc_f32(op->op, rows, p.ptr(xr), p.ptr(yr),
                                    p.model->pool),
@@ -730,7 +730,7 @@ void Compiler::pad(const Instr &in) {
   std::shared_ptr<Operator> op =
       make(xnn_create_constant_pad_nd_x32(&value, 0, &raw), raw, "pad");
   Dims dims = x.physical();
-  uint32_t xr = in.operands[0], yr = in.results[0];
+  uint32_t xr = in.operands.at(0), yr = in.results.at(0);
   addStep(op, [=](Partition &p) {
     check(xnn_setup_constant_pad_nd_x32(op->op, dims.size(), dims.data(),
                                         pre.data(), post.data(), p.ptr(xr),
@@ -757,7 +757,7 @@ void Compiler::channelShuffle(const Instr &in) {
       make(xnn_create_channel_shuffle_nc_x32(size_t(groups), size_t(c / groups),
                                              size_t(c), size_t(c), 0, &raw),
            raw, "channel shuffle");
-  uint32_t xr = in.operands[0], yr = in.results[0];
+  uint32_t xr = in.operands.at(0), yr = in.results.at(0);
   size_t pixels = size_t(x.numel() / c);
   addStep(op, [=](Partition &p) {
     check(xnn_setup_channel_shuffle_nc_x32(op->op, pixels, p.ptr(xr), p.ptr(yr),
@@ -778,7 +778,7 @@ void Compiler::reshape(const Instr &in) {
       (!plainOrder(x.shape) || !plainOrder(type.sizes)))
     throw Error("a reshape that moves data between NHWC and NCHW order");
   // Uses of the result extend the shared buffer's life.
-  alias(in.results[0], x, type);
+  alias(in.results.at(0), x, type);
 }
 
 void Compiler::concatCopies(const std::vector<uint32_t> &parts, uint32_t whole,
@@ -822,7 +822,7 @@ void Compiler::cat(const Instr &in) {
   for (uint32_t r : it->second)
     use(r);
   result(in);
-  concatCopies(it->second, in.results[0], constant(in, 1).toInt(), true);
+  concatCopies(it->second, in.results.at(0), constant(in, 1).toInt(), true);
 }
 
 /// aten.chunk and aten.split.Tensor: the parts are made where
@@ -843,7 +843,7 @@ void Compiler::listUnpack(const Instr &in) {
   std::vector<uint32_t> parts;
   for (size_t i = 0; i < in.results.size(); ++i) {
     result(in, i);
-    parts.push_back(in.results[i]);
+    parts.push_back(in.results.at(i));
   }
   concatCopies(parts, whole, constant(split, 2).toInt(), false);
 }

@@ -364,6 +364,19 @@ TEST(XnnpackPrepare, MalformedPartitionsAreErrors) {
   EXPECT_EQ(prepareError(partition),
             "m.py:3:4: aten.relu: an operand, result or attribute the op "
             "needs is missing");
+  // An add with its result but no operands read operands[0] unchecked.
+  rt::Instr add = relu;
+  add.opName = "aten.add.Tensor";
+  add.results = {0};
+  add.resultTypes.resize(1);
+  add.resultTypes[0].kind = rt::TypeSpec::Kind::Tensor;
+  add.resultTypes[0].ranked = true;
+  add.resultTypes[0].sizes = {2, 3};
+  add.resultTypes[0].dtype = rt::DType::F32;
+  partition.regions[0].instrs = {add};
+  EXPECT_EQ(prepareError(partition),
+            "m.py:3:4: aten.add.Tensor: an operand, result or attribute the "
+            "op needs is missing");
 }
 
 // Winograd F(4x4, 3x3): channel counts around its 64-channel blocks,
