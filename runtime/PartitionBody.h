@@ -48,19 +48,18 @@ inline const Block &partitionBody(const Instr &partition) {
   return partition.regions[0];
 }
 
-/// The error for an instruction that lacks an operand, result or attribute
-/// its op needs: builders read them with at(), and a compiled model's file
-/// may have left them out.
-inline Error missingPart(const Instr &in) {
-  std::string where = in.location.empty() ? "" : in.location + ": ";
-  return Error(where + in.opName +
-               ": an operand, result or attribute the op needs is missing");
-}
-
 /// `e` prefixed with the op's location and name, as the executor does.
 inline Error inOp(const Instr &in, const Error &e) {
   std::string where = in.location.empty() ? "" : in.location + ": ";
   return Error(where + in.opName + ": " + e.what());
+}
+
+/// The error for an instruction that lacks an operand, result or attribute
+/// its op needs: builders read them with at(), and a compiled model's file
+/// may have left them out.
+inline Error missingPart(const Instr &in) {
+  return inOp(in, Error("an operand, result or attribute the op needs is "
+                        "missing"));
 }
 
 } // namespace irc::rt
