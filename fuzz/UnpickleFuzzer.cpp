@@ -20,9 +20,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return Archive::Data{llvm::ArrayRef<char>(bytes->data(), bytes->size()),
                          owner};
   };
-  InputLimits limits;
-  limits.maxPickleValues = 1 << 16;
-  ctx->setInputLimits(limits);
   unpickle(llvm::StringRef(reinterpret_cast<const char *>(data), size),
            "data.pkl", getUnknownLoc(*ctx), *ctx, loader);
   return 0;

@@ -12,10 +12,6 @@ using namespace irc;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   auto ctx = fuzz::quietContext();
   const std::string &path = fuzz::scratchFile(data, size, ".pt");
-  // Small limits keep one input from inflating for long.
-  InputLimits limits;
-  limits.maxInflatedBytes = uint64_t(16) << 20;
-  ctx->setInputLimits(limits);
   std::unique_ptr<Archive> archive = Archive::open(path, *ctx);
   if (!archive)
     return 0;
