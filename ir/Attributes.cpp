@@ -537,3 +537,34 @@ llvm::raw_ostream &irc::operator<<(llvm::raw_ostream &os, Attribute a) {
   a.print(os);
   return os;
 }
+
+void irc::forEachSymbolRef(Attribute attr,
+                           llvm::function_ref<void(llvm::StringRef)> fn) {
+  using K = Attribute::Kind;
+  if (!attr)
+    return;
+  switch (attr.getKind()) {
+  case K::SymbolRef:
+    fn(attr.getString());
+    return;
+  case K::List:
+  case K::Tuple:
+    for (Attribute e : attr.is(K::List) ? attr.getList() : attr.getTuple())
+      forEachSymbolRef(e, fn);
+    return;
+  case K::Dict:
+    for (auto &[key, value] : attr.getDictEntries()) {
+      forEachSymbolRef(key, fn);
+      forEachSymbolRef(value, fn);
+    }
+    return;
+  case K::Object:
+    for (const NamedAttribute &field : attr.getObjectFields())
+      forEachSymbolRef(field.value, fn);
+    for (Attribute e : attr.getObjectState())
+      forEachSymbolRef(e, fn);
+    return;
+  default:
+    return;
+  }
+}

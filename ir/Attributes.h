@@ -20,6 +20,7 @@
 
 #include "ir/Types.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include <optional>
 #include <utility>
@@ -110,6 +111,10 @@ Attribute getNoneAttr(Context &ctx);
 Attribute getTypeAttr(Type t);
 Attribute getListAttr(Context &ctx, llvm::ArrayRef<Attribute> elements);
 Attribute getSymbolRefAttr(Context &ctx, llvm::StringRef symbol);
+/// Calls `fn` with each symbol that `attr` refers to, looking into lists,
+/// tuples, dicts and objects.
+void forEachSymbolRef(Attribute attr,
+                      llvm::function_ref<void(llvm::StringRef)> fn);
 /// A dense tensor constant. `data` must hold exactly numElements * dtypeSize
 /// bytes of a statically shaped tensor type; it is copied into the context.
 Attribute getDenseAttr(Type tensorType, llvm::ArrayRef<char> data);

@@ -71,38 +71,6 @@ llvm::SmallVector<StringRef, 2> classesOf(Value *v,
   return classes;
 }
 
-/// Calls `fn` with each symbol that `attr` refers to, looking into lists,
-/// tuples, dicts and objects.
-void forEachSymbolRef(Attribute attr, llvm::function_ref<void(StringRef)> fn) {
-  using K = Attribute::Kind;
-  if (!attr)
-    return;
-  switch (attr.getKind()) {
-  case K::SymbolRef:
-    fn(attr.getString());
-    return;
-  case K::List:
-  case K::Tuple:
-    for (Attribute e : attr.is(K::List) ? attr.getList() : attr.getTuple())
-      forEachSymbolRef(e, fn);
-    return;
-  case K::Dict:
-    for (auto &[key, value] : attr.getDictEntries()) {
-      forEachSymbolRef(key, fn);
-      forEachSymbolRef(value, fn);
-    }
-    return;
-  case K::Object:
-    for (const NamedAttribute &field : attr.getObjectFields())
-      forEachSymbolRef(field.value, fn);
-    for (Attribute e : attr.getObjectState())
-      forEachSymbolRef(e, fn);
-    return;
-  default:
-    return;
-  }
-}
-
 /// True when `constant value : type` is valid IR. Asks the verifier, with
 /// its diagnostics silenced, so the rules stay in one place.
 bool isValidConstant(Attribute value, Type type, Location loc) {

@@ -58,38 +58,6 @@ static llvm::SmallVector<Type, 4> resultTypes(Operation *op) {
   return typesOf(op->getResults());
 }
 
-/// Adds the constants that `a` refers to (`conv1 = @self.conv1`).
-static void collectSymbolRefs(Attribute a,
-                              llvm::SmallVectorImpl<llvm::StringRef> &out) {
-  switch (a.getKind()) {
-  case Attribute::Kind::SymbolRef:
-    out.push_back(a.getString());
-    return;
-  case Attribute::Kind::List:
-    for (Attribute e : a.getList())
-      collectSymbolRefs(e, out);
-    return;
-  case Attribute::Kind::Tuple:
-    for (Attribute e : a.getTuple())
-      collectSymbolRefs(e, out);
-    return;
-  case Attribute::Kind::Dict:
-    for (const auto &[key, value] : a.getDictEntries()) {
-      collectSymbolRefs(key, out);
-      collectSymbolRefs(value, out);
-    }
-    return;
-  case Attribute::Kind::Object:
-    for (const NamedAttribute &field : a.getObjectFields())
-      collectSymbolRefs(field.value, out);
-    for (Attribute e : a.getObjectState())
-      collectSymbolRefs(e, out);
-    return;
-  default:
-    return;
-  }
-}
-
 /// Each reference between module constants names one, and none leads back
 /// to where it started: whatever reads a value (lowering, the .ircm writer)
 /// follows them. A depth-first search without recursion, since a hostile
@@ -105,8 +73,8 @@ static LogicalResult verifyConstantRefs(Block &body) {
   std::vector<llvm::SmallVector<unsigned, 2>> refs(consts.size());
   for (unsigned i = 0; i < consts.size(); ++i) {
     llvm::SmallVector<llvm::StringRef, 4> names;
-    if (Attribute value = consts[i]->getAttr("value"))
-      collectSymbolRefs(value, names);
+    forEachSymbolRef(consts[i]->getAttr("value"),
+                     [&](llvm::StringRef name) { names.push_back(name); });
     for (llvm::StringRef name : names) {
       auto it = index.find(name);
       if (it == index.end())
