@@ -106,87 +106,160 @@ double msSince(Clock::time_point start) {
       .count();
 }
 
+/// Milliseconds of each phase of one run.
+struct PhaseTimes {
+  double parse = 0, verify = 0, passes = 0, print = 0, destroy = 0;
+  /// The timed part: everything but freeing the IR.
+  double pipeline() const { return parse + verify + passes + print; }
+  PhaseTimes &operator+=(const PhaseTimes &o) {
+    parse += o.parse, verify += o.verify, passes += o.passes;
+    print += o.print, destroy += o.destroy;
+    return *this;
+  }
+};
+
+/// What one run left behind, to check that the passes had work to do.
+struct RunResult {
+  PhaseTimes times;
+  size_t printedBytes = 0;
+  int64_t opsAfter = 0;
+  std::string error;
+};
+
+/// parse + verify + canonicalize + cse + dce + print of `text`, each phase
+/// timed. Counting the ops left and freeing the IR come after the timed part.
+RunResult runPipeline(const std::string &text) {
+  RunResult r;
+  auto ctx = std::make_unique<Context>();
+  ctx->getDiagEngine().setHandler([&](const Diagnostic &d) {
+    if (r.error.empty())
+      r.error = d.message;
+  });
+  auto fail = [&](const char *what) {
+    r.error = std::string(what) + ": " + r.error;
+    return r;
+  };
+  auto start = Clock::now();
+  std::optional<Module> module = parseSourceString(text, *ctx);
+  r.times.parse = msSince(start);
+  if (!module)
+    return fail("parse failed");
+  start = Clock::now();
+  if (failed(verify(module->getOperation())))
+    return fail("verify failed");
+  r.times.verify = msSince(start);
+  // The input is verified once above; --verify-each would add one verify
+  // per pass and hide the passes' own cost.
+  PassManagerOptions options;
+  options.verifyEach = false;
+  PassManager pm(options);
+  if (std::string err = pm.addPipeline("canonicalize,cse,dce"); !err.empty())
+    return fail(err.c_str());
+  start = Clock::now();
+  if (failed(pm.run(module->getOperation(), llvm::nulls())))
+    return fail("pipeline failed");
+  r.times.passes = msSince(start);
+  start = Clock::now();
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  printOp(module->getOperation(), os);
+  os.flush();
+  r.times.print = msSince(start);
+  r.printedBytes = out.size();
+  benchmark::DoNotOptimize(out.data());
+
+  r.opsAfter = -1; // the module op itself
+  module->getOperation()->walk([&](Operation *) { ++r.opsAfter; });
+  start = Clock::now();
+  module.reset();
+  ctx.reset();
+  r.times.destroy = msSince(start);
+  return r;
+}
+
+/// Fails the benchmark unless the run succeeded and the passes simplified
+/// the function (folds, merges and dead ops).
+bool checkRun(benchmark::State &state, const RunResult &r, int64_t numOps) {
+  if (!r.error.empty())
+    state.SkipWithError(r.error.c_str());
+  else if (r.printedBytes == 0 || r.opsAfter <= 0 || r.opsAfter >= numOps)
+    state.SkipWithError("the pipeline did not simplify the function");
+  else
+    return true;
+  return false;
+}
+
 /// parse + verify + canonicalize + cse + dce + print of one N-op function.
-/// Tearing the IR down is not part of it: it runs with the timer paused and
-/// is reported as `destroy_ms`.
+/// Tearing the IR down is not part of the time; it is reported as
+/// `destroy_ms`.
 void BM_ParseOptimizePrint(benchmark::State &state) {
   int64_t numOps = 0;
   const std::string text = generateFunction(state.range(0), numOps);
-  double parseMs = 0, verifyMs = 0, passMs = 0, printMs = 0, destroyMs = 0;
-  size_t printedBytes = 0;
-  int64_t opsAfter = 0;
+  PhaseTimes total;
+  RunResult last;
   for (auto _ : state) {
-    auto ctx = std::make_unique<Context>();
-    std::string error;
-    ctx->getDiagEngine().setHandler([&](const Diagnostic &d) {
-      if (error.empty())
-        error = d.message;
-    });
-    auto start = Clock::now();
-    std::optional<Module> module = parseSourceString(text, *ctx);
-    parseMs += msSince(start);
-    if (!module) {
-      state.SkipWithError(("parse failed: " + error).c_str());
+    last = runPipeline(text);
+    if (!checkRun(state, last, numOps))
       return;
-    }
-    start = Clock::now();
-    if (failed(verify(module->getOperation()))) {
-      state.SkipWithError(("verify failed: " + error).c_str());
-      return;
-    }
-    verifyMs += msSince(start);
-    // The input is verified once above; --verify-each would add one verify
-    // per pass and hide the passes' own cost.
-    PassManagerOptions options;
-    options.verifyEach = false;
-    PassManager pm(options);
-    if (std::string err = pm.addPipeline("canonicalize,cse,dce");
-        !err.empty()) {
-      state.SkipWithError(err.c_str());
-      return;
-    }
-    start = Clock::now();
-    if (failed(pm.run(module->getOperation(), llvm::nulls()))) {
-      state.SkipWithError(("pipeline failed: " + error).c_str());
-      return;
-    }
-    passMs += msSince(start);
-    start = Clock::now();
-    std::string out;
-    llvm::raw_string_ostream os(out);
-    printOp(module->getOperation(), os);
-    os.flush();
-    printMs += msSince(start);
-    printedBytes = out.size();
-    benchmark::DoNotOptimize(out.data());
-
-    state.PauseTiming();
-    opsAfter = -1; // the module op itself
-    module->getOperation()->walk([&](Operation *) { ++opsAfter; });
-    start = Clock::now();
-    module.reset();
-    ctx.reset();
-    destroyMs += msSince(start);
-    state.ResumeTiming();
-  }
-  // The passes must have had work to do: folds, merges and dead ops.
-  if (printedBytes == 0 || opsAfter <= 0 || opsAfter >= numOps) {
-    state.SkipWithError("the pipeline did not simplify the function");
-    return;
+    state.SetIterationTime(last.times.pipeline() / 1e3);
+    total += last.times;
   }
   using benchmark::Counter;
   state.SetComplexityN(numOps);
   state.counters["ops"] = Counter(double(numOps));
-  state.counters["ops_after"] = Counter(double(opsAfter));
+  state.counters["ops_after"] = Counter(double(last.opsAfter));
   state.counters["ops_per_second"] =
       Counter(double(numOps), Counter::kIsIterationInvariantRate);
-  state.counters["parse_ms"] = Counter(parseMs, Counter::kAvgIterations);
-  state.counters["verify_ms"] = Counter(verifyMs, Counter::kAvgIterations);
-  state.counters["passes_ms"] = Counter(passMs, Counter::kAvgIterations);
-  state.counters["print_ms"] = Counter(printMs, Counter::kAvgIterations);
-  state.counters["destroy_ms"] = Counter(destroyMs, Counter::kAvgIterations);
-  state.counters["out_bytes"] = Counter(double(printedBytes));
+  state.counters["parse_ms"] = Counter(total.parse, Counter::kAvgIterations);
+  state.counters["verify_ms"] = Counter(total.verify, Counter::kAvgIterations);
+  state.counters["passes_ms"] = Counter(total.passes, Counter::kAvgIterations);
+  state.counters["print_ms"] = Counter(total.print, Counter::kAvgIterations);
+  state.counters["destroy_ms"] =
+      Counter(total.destroy, Counter::kAvgIterations);
+  state.counters["out_bytes"] = Counter(double(last.printedBytes));
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(text.size()));
+}
+
+/// The scaling check itself: each iteration runs the small function 10 times
+/// and the large one once, in alternating order, so that both sizes are timed
+/// under the same load on a shared machine. `ratio` is the large run's time
+/// over one small run's (the pipeline alone, as in BM_ParseOptimizePrint);
+/// linear scaling gives 10.
+void BM_Scaling(benchmark::State &state) {
+  int64_t smallOps = 0, largeOps = 0;
+  const std::string small = generateFunction(state.range(0), smallOps);
+  const std::string large = generateFunction(state.range(1), largeOps);
+  const int smallRuns = int(state.range(1) / state.range(0));
+  double smallMs = 0, largeMs = 0;
+  bool largeFirst = false;
+  for (auto _ : state) {
+    double iterationMs = 0;
+    auto runSmall = [&] {
+      for (int i = 0; i < smallRuns; ++i) {
+        RunResult r = runPipeline(small);
+        if (!checkRun(state, r, smallOps))
+          return false;
+        smallMs += r.times.pipeline() / smallRuns;
+        iterationMs += r.times.pipeline();
+      }
+      return true;
+    };
+    auto runLarge = [&] {
+      RunResult r = runPipeline(large);
+      largeMs += r.times.pipeline();
+      iterationMs += r.times.pipeline();
+      return checkRun(state, r, largeOps);
+    };
+    bool ok = largeFirst ? runLarge() && runSmall() : runSmall() && runLarge();
+    if (!ok)
+      return;
+    largeFirst = !largeFirst;
+    state.SetIterationTime(iterationMs / 1e3);
+  }
+  using benchmark::Counter;
+  state.counters["small_ms"] = Counter(smallMs, Counter::kAvgIterations);
+  state.counters["large_ms"] = Counter(largeMs, Counter::kAvgIterations);
+  state.counters["ratio"] = Counter(largeMs / smallMs);
 }
 } // namespace
 
@@ -194,6 +267,7 @@ BENCHMARK(BM_ParseOptimizePrint)
     ->Arg(10000)
     ->Arg(100000)
     ->Unit(benchmark::kMillisecond)
+    ->UseManualTime()
     // The fastest repetition is the least disturbed by other load on a
     // shared machine; compare it alongside the median.
     ->ComputeStatistics("min",
@@ -201,5 +275,10 @@ BENCHMARK(BM_ParseOptimizePrint)
                           return *std::min_element(v.begin(), v.end());
                         })
     ->Complexity(benchmark::oN);
+
+BENCHMARK(BM_Scaling)
+    ->Args({10000, 100000})
+    ->Unit(benchmark::kMillisecond)
+    ->UseManualTime();
 
 BENCHMARK_MAIN();

@@ -78,6 +78,11 @@ public:
             mgr.getMemoryBuffer(mgr.getMainFileID())->getBufferIdentifier())),
         lex(buffer) {
     consume();
+    // Sized up front: growing to a large function's names would rehash the
+    // table several times, missing the cache at every name each time. Each
+    // op result is defined after one '=' (attributes hold a few more).
+    scope.reserve(
+        std::min(size_t(llvm::count(buffer, '=')), buffer.size() / 32));
   }
 
   ~Parser() { dropForwardRefs(); }

@@ -99,7 +99,6 @@ Operation::~Operation() {
 
 void Operation::allocateOperands(ArrayRef<Value *> values) {
   numOperands = values.size();
-  operandsInline = false;
   if (values.empty())
     return;
   operands = static_cast<OpOperand *>(
@@ -111,7 +110,7 @@ void Operation::allocateOperands(ArrayRef<Value *> values) {
 void Operation::freeOperands() {
   for (unsigned i = 0; i < numOperands; ++i)
     operands[i].~OpOperand();
-  if (!operandsInline)
+  if (operands != inlineOperands())
     ::operator delete(operands);
   operands = nullptr;
   numOperands = 0;
@@ -135,9 +134,8 @@ Operation *Operation::createImpl(const OperationName *opName, Location loc,
   static_assert(alignof(OpResult) <= alignof(Operation) &&
                     alignof(OpOperand) <= alignof(OpResult),
                 "trailing storage must stay aligned");
-  void *mem =
-      ::operator new(sizeof(Operation) + sizeof(OpResult) * resultTypes.size() +
-                     sizeof(OpOperand) * operands.size());
+  void *mem = opName->ctx->getImpl().ops.allocate(
+      allocationSize(resultTypes.size(), operands.size()));
   auto *op = new (mem) Operation(opName, loc);
   if (op->hasTrait(InPlace))
     ++opName->ctx->numInPlaceOps;
@@ -145,9 +143,8 @@ Operation *Operation::createImpl(const OperationName *opName, Location loc,
   OpResult *results = op->resultsBegin();
   for (unsigned i = 0; i < resultTypes.size(); ++i)
     new (&results[i]) OpResult(i, resultTypes[i]);
-  op->operands = reinterpret_cast<OpOperand *>(results + op->numResults);
-  op->numOperands = operands.size();
-  op->operandsInline = true;
+  op->operands = op->inlineOperands();
+  op->numOperands = op->numInlineOperands = operands.size();
   for (unsigned i = 0; i < operands.size(); ++i)
     new (&op->operands[i]) OpOperand(op, operands[i]);
   if (!attrs.empty()) {
@@ -182,8 +179,10 @@ void Operation::destroy() {
   dropAllReferences();
   if (hasTrait(InPlace))
     --opName->ctx->numInPlaceOps;
+  size_t size = allocationSize(numResults, numInlineOperands);
+  Context &ctx = getContext();
   this->~Operation();
-  ::operator delete(this);
+  ctx.getImpl().ops.deallocate(this, size);
 }
 
 void Operation::remove() {
@@ -257,6 +256,17 @@ Attribute Operation::getAttr(StringRef name) const {
     if (a.name == name)
       return a.value;
   return Attribute();
+}
+
+void Operation::morphIntoConstant(Attribute value) {
+  assert(numResults == 1 && regions.empty() && "not a one-result op");
+  Context &ctx = getContext();
+  if (hasTrait(InPlace))
+    --ctx.numInPlaceOps;
+  freeOperands();
+  opName = ctx.getOperationName(OpId::Constant);
+  NamedAttribute attr{ctx.intern("value"), value};
+  storeAttrs(attr);
 }
 
 void Operation::storeAttrs(ArrayRef<NamedAttribute> sorted) {

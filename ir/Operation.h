@@ -130,6 +130,12 @@ public:
   void setAttr(llvm::StringRef name, Attribute value);
   void removeAttr(llvm::StringRef name);
 
+  /// Turns this op, which has one result and no regions, into
+  /// `constant value` in place: its result, uses and location stay. A fold
+  /// then allocates nothing and walks no use list, and the constant stays
+  /// where the op was in memory (like SelectionDAG's MorphNodeTo).
+  void morphIntoConstant(Attribute value);
+
   // Regions.
   unsigned getNumRegions() const { return regions.size(); }
   Region &getRegion(unsigned i) const { return *regions[i]; }
@@ -185,19 +191,29 @@ private:
   /// Position in the parent block, valid while the block's order is.
   mutable unsigned orderIndex = 0;
   /// Results and operands live in the same allocation as the op, after it
-  /// (one allocation per op). OpOperands are linked into use lists by
-  /// address: when the operand count changes they move to a heap array.
+  /// (one allocation per op, from the context's OpAllocator). OpOperands are
+  /// linked into use lists by address: when the operand count changes they
+  /// move to a heap array.
   void allocateOperands(llvm::ArrayRef<Value *> values);
   void freeOperands();
   OpResult *resultsBegin() const {
     return reinterpret_cast<OpResult *>(const_cast<Operation *>(this) + 1);
   }
+  OpOperand *inlineOperands() const {
+    return reinterpret_cast<OpOperand *>(resultsBegin() + numResults);
+  }
+  /// Bytes of the op's allocation: the op, its results and the operands it
+  /// was created with.
+  static size_t allocationSize(unsigned numResults, unsigned numOperands) {
+    return sizeof(Operation) + sizeof(OpResult) * numResults +
+           sizeof(OpOperand) * numOperands;
+  }
   OpOperand *operands = nullptr;
   const NamedAttribute *attrs = nullptr;
   unsigned numResults = 0;
   unsigned numOperands = 0;
+  unsigned numInlineOperands = 0;
   unsigned numAttrs = 0;
-  bool operandsInline = false;
   llvm::SmallVector<std::unique_ptr<Region>, 0> regions;
 };
 

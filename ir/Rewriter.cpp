@@ -25,6 +25,20 @@ void Rewriter::replaceOp(Operation *op, llvm::ArrayRef<Value *> newValues) {
   eraseOp(op);
 }
 
+void Rewriter::morphIntoConstant(Operation *op, Attribute value) {
+  if (listener) {
+    // Users may fold now; the operands' defining ops may be dead.
+    for (Operation *user : op->getResult(0)->getUsers())
+      listener->notifyOpModified(user);
+    for (Value *v : op->getOperands())
+      if (Operation *def = v->getDefiningOp())
+        listener->notifyOpModified(def);
+  }
+  op->morphIntoConstant(value);
+  if (listener)
+    listener->notifyOpModified(op);
+}
+
 void Rewriter::eraseOp(Operation *op) {
   assert(op->use_empty() && "erasing an op whose results are used");
   if (listener) {

@@ -33,6 +33,9 @@ public:
   void replaceAllUsesWith(Value *from, Value *to);
   /// Replaces each result of `op` with the matching value, then erases it.
   void replaceOp(Operation *op, llvm::ArrayRef<Value *> newValues);
+  /// Turns `op`, which has one result and no regions, into a constant of
+  /// `value` in place (Operation::morphIntoConstant).
+  void morphIntoConstant(Operation *op, Attribute value);
   /// Erases `op`, whose results must be unused.
   void eraseOp(Operation *op);
   /// From now on, erased ops are unlinked and handed to `sink` instead of

@@ -24,6 +24,10 @@ bool irc::tryFold(Operation *op, Rewriter &rewriter) {
                          : !results[i].attr)
       return false;
   }
+  if (results.size() == 1 && !results[0].value && !op->getNumRegions()) {
+    rewriter.morphIntoConstant(op, results[0].attr);
+    return true;
+  }
   llvm::SmallVector<Value *, 2> replacements;
   rewriter.setInsertionPoint(op);
   for (unsigned i = 0; i < results.size(); ++i)

@@ -60,8 +60,35 @@ struct LocationStorage : llvm::FoldingSetNode {
   void Profile(llvm::FoldingSetNodeID &id) const;
 };
 
+/// Memory for operations. Ops are carved from slabs in creation order, so a
+/// block's ops lie mostly in address order and walking a large function
+/// streams through memory instead of missing the cache at every op (the
+/// 100,000-op case of bench/IRBench.cpp). A freed op's memory goes on a free
+/// list for its size and is reused by the next op of that size; under ASan it
+/// is poisoned until then.
+class OpAllocator {
+public:
+  void *allocate(size_t size) {
+    llvm::SmallVector<void *, 0> &free = freeLists[size];
+    if (free.empty())
+      return slabs.Allocate(size, alignof(Operation));
+    void *mem = free.pop_back_val();
+    __asan_unpoison_memory_region(mem, size);
+    return mem;
+  }
+  void deallocate(void *mem, size_t size) {
+    __asan_poison_memory_region(mem, size);
+    freeLists[size].push_back(mem);
+  }
+
+private:
+  llvm::BumpPtrAllocator slabs;
+  llvm::DenseMap<size_t, llvm::SmallVector<void *, 0>> freeLists;
+};
+
 struct Context::Impl {
   llvm::BumpPtrAllocator allocator;
+  OpAllocator ops;
   llvm::FoldingSet<TypeStorage> types;
   /// i64, f64, bool, ... by kind: the parser asks for them for every op.
   const TypeStorage *simpleTypes[unsigned(Type::Kind::Function) + 1] = {};

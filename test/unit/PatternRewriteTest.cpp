@@ -148,11 +148,12 @@ func @f(%x: i64) -> i64 {
   EXPECT_EQ(stats.numRewritten, 1u); // x * 2
   EXPECT_EQ(stats.numErased, 2u);    // the constants 2 and 3
   EXPECT_TRUE(succeeded(verify(m->getOperation())));
+  // A folded op becomes the constant in place: %b keeps its name.
   EXPECT_EQ(print(m->getOperation()),
             "func @f(%x: i64) -> i64 {\n"
             "  %0 = aten.add.int(%x, %x) : (i64, i64) -> i64\n"
-            "  %1 = constant 6 : i64\n"
-            "  %c = aten.add.int(%0, %1) : (i64, i64) -> i64\n"
+            "  %b = constant 6 : i64\n"
+            "  %c = aten.add.int(%0, %b) : (i64, i64) -> i64\n"
             "  return %c : i64\n"
             "}\n");
 }
@@ -177,8 +178,8 @@ TEST(PatternRewrite, FoldingAndDeadCodeByDefault) {
   EXPECT_EQ(stats.numErased, 3u); // %dead, %one, %two
   EXPECT_EQ(print(m->getOperation()),
             "func @f(%x: i64) -> i64 {\n"
-            "  %0 = constant 3 : i64\n"
-            "  %r = aten.add.int(%x, %0) : (i64, i64) -> i64\n"
+            "  %sum = constant 3 : i64\n"
+            "  %r = aten.add.int(%x, %sum) : (i64, i64) -> i64\n"
             "  return %r : i64\n"
             "}\n");
 }
@@ -265,8 +266,13 @@ TEST(PatternRewrite, TryFold) {
   EXPECT_TRUE(tryFold(sum, rewriter));
   Value *folded = r->getOperand(1);
   EXPECT_EQ(getConstantValue(folded), getIntAttr(ctx, 3));
-  // The constant is materialized right before where the op was.
-  EXPECT_EQ(folded->getDefiningOp()->getBlock(), r->getBlock());
+  // A one-result op becomes the constant in place: same op, same result,
+  // same name, no operands left.
+  EXPECT_EQ(folded, sum->getResult(0));
+  EXPECT_TRUE(sum->is(OpId::Constant));
+  EXPECT_EQ(sum->getNumOperands(), 0u);
+  EXPECT_EQ(sum->getBlock(), r->getBlock());
+  EXPECT_TRUE(one->getResult(0)->use_empty());
   EXPECT_TRUE(succeeded(verify(m->getOperation())));
 }
 
