@@ -62,6 +62,40 @@ inline Error missingPart(const Instr &in) {
                         "missing"));
 }
 
+/// Compiles the instructions of a partition's `body` in order. A tensor
+/// constant goes to `onTensorConstant(in, tensor)`, other constants and
+/// prim.list_construct stay in `values`, and every other kernel goes to
+/// `build(in)`. `now` counts the instructions (buffers' lifetimes are in its
+/// steps). An error is reported with the op it is in.
+template <typename OnTensorConstant, typename Build>
+void compileInstrs(const Block &body, const Plan &plan, PartitionValues &values,
+                   int64_t &now, OnTensorConstant onTensorConstant,
+                   Build build) {
+  for (const Instr &in : body.instrs) {
+    ++now;
+    try {
+      if (in.kind == Instr::Kind::Constant) {
+        const Value &v = plan.constants.at(in.index);
+        if (v.isTensor())
+          onTensorConstant(in, v.toTensor());
+        else
+          values.consts[in.results.at(0)] = v;
+      } else if (in.kind != Instr::Kind::Kernel) {
+        throw Error("control flow cannot be in a partition");
+      } else if (in.opName == "prim.list_construct") {
+        values.listConstruct(in);
+      } else {
+        build(in);
+      }
+    } catch (const Error &e) {
+      throw inOp(in, e);
+    } catch (const std::out_of_range &) {
+      throw missingPart(in);
+    }
+  }
+  ++now;
+}
+
 } // namespace irc::rt
 
 #endif // IRC_RUNTIME_PARTITIONBODY_H

@@ -292,36 +292,18 @@ void Compiler::compile() {
     p.inputs.push_back(body.args[i]);
     p.indexBounds.push_back(INT64_MAX);
   }
-  for (const Instr &in : body.instrs) {
-    ++now;
-    try {
-      if (in.kind == Instr::Kind::Constant) {
-        const Value &v = plan.constants.at(in.index);
-        if (v.isTensor()) {
-          uint32_t reg = addConstant(v.toTensor());
-          p.slots[in.results.at(0)] = p.slots.at(reg);
-        } else {
-          consts[in.results.at(0)] = v;
-        }
-        continue;
-      }
-      if (in.kind != Instr::Kind::Kernel)
-        throw Error("control flow cannot be in a partition");
-      if (in.opName == "prim.list_construct") {
-        values.listConstruct(in);
-        continue;
-      }
-      auto it = builders().find(in.opName);
-      if (it == builders().end())
-        throw Error("no Vulkan shader for this op");
-      (this->*(it->second))(in);
-    } catch (const Error &e) {
-      throw inOp(in, e);
-    } catch (const std::out_of_range &) {
-      throw missingPart(in);
-    }
-  }
-  ++now;
+  compileInstrs(
+      body, plan, values, now,
+      [&](const Instr &in, const Tensor &t) {
+        uint32_t reg = addConstant(t);
+        p.slots[in.results.at(0)] = p.slots.at(reg);
+      },
+      [&](const Instr &in) {
+        auto it = builders().find(in.opName);
+        if (it == builders().end())
+          throw Error("no Vulkan shader for this op");
+        (this->*(it->second))(in);
+      });
   for (uint32_t r : body.results) {
     if (!p.slots.count(r) || p.slots[r].buffer < 0)
       throw Error("vk.partition: a result is not computed in the partition");

@@ -298,39 +298,21 @@ void Compiler::compile() {
     define(body.args[i], body.argTypes.at(i));
     p.inputs.push_back(body.args[i]);
   }
-  for (const Instr &in : body.instrs) {
-    ++now;
-    try {
-      if (in.kind == Instr::Kind::Constant) {
-        const Value &v = plan.constants.at(in.index);
-        if (v.isTensor()) {
-          Slot s;
-          s.shape = v.toTensor().sizes();
-          s.nhwc = s.shape.size() == 4;
-          addConstant(v.toTensor(), s);
-          p.slots[in.results.at(0)] = s;
-        } else {
-          consts[in.results.at(0)] = v;
-        }
-        continue;
-      }
-      if (in.kind != Instr::Kind::Kernel)
-        throw Error("control flow cannot be in a partition");
-      if (in.opName == "prim.list_construct") {
-        values.listConstruct(in);
-        continue;
-      }
-      auto it = builders().find(in.opName);
-      if (it == builders().end())
-        throw Error("XNNPACK has no lowering for this op");
-      (this->*(it->second))(in);
-    } catch (const Error &e) {
-      throw inOp(in, e);
-    } catch (const std::out_of_range &) {
-      throw missingPart(in);
-    }
-  }
-  ++now;
+  compileInstrs(
+      body, plan, values, now,
+      [&](const Instr &in, const Tensor &t) {
+        Slot s;
+        s.shape = t.sizes();
+        s.nhwc = s.shape.size() == 4;
+        addConstant(t, s);
+        p.slots[in.results.at(0)] = s;
+      },
+      [&](const Instr &in) {
+        auto it = builders().find(in.opName);
+        if (it == builders().end())
+          throw Error("XNNPACK has no lowering for this op");
+        (this->*(it->second))(in);
+      });
   for (uint32_t r : body.results) {
     if (!p.slots.count(r) || p.slots[r].buffer < 0)
       throw Error("xnn.partition: a result is not computed in the partition");
