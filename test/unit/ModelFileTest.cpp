@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/ModelFile.h"
+#include "TestUtils.h"
 #include "backends/lowering/Lowering.h"
 #include "backends/reference/ReferenceKernels.h"
 #include "ir/AsmParser.h"
@@ -17,6 +18,7 @@
 #include "gtest/gtest.h"
 #include <zlib.h>
 
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -80,7 +82,7 @@ rt::Plan makePlan() {
 }
 
 std::string tempPath(const std::string &name) {
-  return testing::TempDir() + "irc-modelfile-" + name + ".ircm";
+  return test::tempPath("modelfile-" + name + ".ircm");
 }
 
 std::string readBytes(const std::string &path) {
@@ -100,7 +102,9 @@ const std::string &validFile() {
   static const std::string bytes = [] {
     std::string path = tempPath("valid");
     rt::saveModelFile(makePlan(), path, {"ModelFileTest", "Source"});
-    return readBytes(path);
+    std::string bytes = readBytes(path);
+    std::remove(path.c_str());
+    return bytes;
   }();
   return bytes;
 }
@@ -160,16 +164,17 @@ std::string assemble(const std::string &header, const std::string &weights) {
 std::string loadError(const std::string &name, const std::string &bytes) {
   std::string path = tempPath(name);
   writeBytes(path, bytes);
+  std::string message;
   try {
     rt::loadModelFile(path, refKernels());
   } catch (const rt::Error &e) {
-    std::string message = e.what();
+    message = e.what();
     EXPECT_EQ(message.rfind(path + ": ", 0), 0u)
         << "the message does not start with the file: " << message;
     EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-    return message;
   }
-  return "";
+  std::remove(path.c_str());
+  return message;
 }
 
 rt::Function &forwardOf(rt::Plan &plan) {

@@ -68,7 +68,7 @@ std::string compile(const std::string &name, const char *ir,
   EXPECT_TRUE(
       succeeded(lowerToPlan(module->getOperation(), registry, backend, plan)))
       << diags.str();
-  std::string path = testing::TempDir() + "RuntimeApiTest." + name + ".ircm";
+  std::string path = test::tempPath("RuntimeApiTest." + name + ".ircm");
   rt::saveModelFile(plan, path, {"RuntimeApiTest", name});
   return path;
 }
@@ -347,11 +347,11 @@ TEST(RuntimeApi, BadTensors) {
             IRC_ERROR_OUT_OF_MEMORY);
   EXPECT_EQ(t, nullptr);
 
-  std::string missing = testing::TempDir() + "RuntimeApiTest.missing.npy";
+  std::string missing = test::tempPath("RuntimeApiTest.missing.npy");
   EXPECT_EQ(irc_tensor_load_npy(missing.c_str(), &t),
             IRC_ERROR_INVALID_ARGUMENT);
   EXPECT_TRUE(contains(irc_last_error(), missing)) << irc_last_error();
-  std::string notNpy = testing::TempDir() + "RuntimeApiTest.bad.npy";
+  std::string notNpy = test::tempPath("RuntimeApiTest.bad.npy");
   std::ofstream(notNpy) << "not a numpy file";
   EXPECT_EQ(irc_tensor_load_npy(notNpy.c_str(), &t),
             IRC_ERROR_INVALID_ARGUMENT);
@@ -360,7 +360,7 @@ TEST(RuntimeApi, BadTensors) {
 
 TEST(RuntimeApi, BadModelFiles) {
   irc_model *model = nullptr;
-  std::string missing = testing::TempDir() + "RuntimeApiTest.missing.ircm";
+  std::string missing = test::tempPath("RuntimeApiTest.missing.ircm");
   EXPECT_EQ(irc_model_load(missing.c_str(), nullptr, &model),
             IRC_ERROR_INVALID_MODEL);
   EXPECT_TRUE(contains(irc_last_error(), missing + ": cannot open"))
@@ -372,7 +372,7 @@ TEST(RuntimeApi, BadModelFiles) {
                     std::istreambuf_iterator<char>());
   ASSERT_GT(bytes.size(), 100u);
   auto write = [](const std::string &name, const std::string &content) {
-    std::string path = testing::TempDir() + "RuntimeApiTest." + name;
+    std::string path = test::tempPath("RuntimeApiTest." + name);
     std::ofstream(path, std::ios::binary) << content;
     return path;
   };
@@ -508,7 +508,7 @@ TEST(RuntimeApiCpp, RunsAndThrows) {
     EXPECT_TRUE(contains(e.what(), "takes 2 inputs")) << e.what();
   }
   try {
-    irc::Model missing(testing::TempDir() + "RuntimeApiTest.missing.ircm");
+    irc::Model missing(test::tempPath("RuntimeApiTest.missing.ircm"));
     ADD_FAILURE() << "loaded a missing file";
   } catch (const irc::RuntimeError &e) {
     EXPECT_EQ(e.status(), IRC_ERROR_INVALID_MODEL);

@@ -6,11 +6,22 @@
 #include "ir/Context.h"
 #include "ir/Location.h"
 #include "ir/Region.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
+#include <string>
 #include <vector>
 
 namespace irc::test {
+
+/// A path for a temporary file of a test, unique to this process: ctest runs
+/// each test in a process of its own, several at once, and a file one
+/// process writes (a valid model to damage, say) must not be rewritten by
+/// another while it reads it.
+inline std::string tempPath(const std::string &name) {
+  return testing::TempDir() + "irc-" +
+         std::to_string(llvm::sys::Process::getProcessId()) + "-" + name;
+}
 
 /// Collects the context's diagnostics while alive instead of printing them.
 struct DiagCapture {
