@@ -11,8 +11,8 @@
 #include "ir/AsmParser.h"
 #include "ir/Builder.h"
 #include "ir/Verifier.h"
-#include "ir/detail/HashedString.h"
 #include "ir/detail/Lexer.h"
+#include "ir/detail/StringTable.h"
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
@@ -78,11 +78,6 @@ public:
             mgr.getMemoryBuffer(mgr.getMainFileID())->getBufferIdentifier())),
         lex(buffer) {
     consume();
-    // Sized up front: growing to a large function's names would rehash the
-    // table several times, missing the cache at every name each time. Each
-    // op result is defined after one '=' (attributes hold a few more).
-    scope.reserve(
-        std::min(size_t(llvm::count(buffer, '=')), buffer.size() / 32));
   }
 
   ~Parser() { dropForwardRefs(); }
@@ -283,7 +278,7 @@ private:
   } lineCursor{buffer.begin(), buffer.begin()};
 
   /// Names in scope; the keys point into the source buffer.
-  llvm::DenseMap<HashedString, Value *, HashedStringInfo> scope;
+  StringTable<Value *> scope;
   struct ForwardRef {
     Operation *placeholder;
     SMLoc firstUse;
@@ -1102,7 +1097,7 @@ LogicalResult Parser::define(const UseRef &name, Value *v) {
       forwardRefs.erase(it);
     }
   }
-  if (!scope.try_emplace(name.name, v).second)
+  if (!scope.insert(name.name, v))
     return emitError(name.loc, "redefinition of '%" + name.name + "'");
   if (!llvm::all_of(name.name, llvm::isDigit))
     v->setNameHint(name.name);
@@ -1219,6 +1214,8 @@ LogicalResult Parser::parseOperation(Block &block) {
     if (failed(parseUseList(resultNames)) ||
         failed(expect(Token::Equal, "'=' after result names")))
       return failure();
+    for (const UseRef &name : resultNames)
+      scope.prefetch(name.name);
   }
   SMLoc nameLoc = tok.getLoc();
   Operation *op = nullptr;

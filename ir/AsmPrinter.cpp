@@ -9,8 +9,7 @@
 #include "ir/AsmPrinter.h"
 #include "ir/Module.h"
 #include "ir/detail/AttrPrinting.h"
-#include "ir/detail/HashedString.h"
-#include "llvm/ADT/DenseSet.h"
+#include "ir/detail/StringTable.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -77,7 +76,7 @@ private:
       hint = saver.save(clean);
     }
     if (!hint.empty() && !llvm::all_of(hint, llvm::isDigit)) {
-      if (used.insert(hint).second)
+      if (used.insert(hint))
         return hint;
       // Continue from the last suffix tried for this hint, so that many
       // values with one hint are named in linear time.
@@ -92,7 +91,7 @@ private:
     std::string candidate;
     do
       candidate = next();
-    while (used.count(llvm::StringRef(candidate)));
+    while (used.contains(candidate));
     StringRef saved = saver.save(candidate);
     used.insert(saved);
     return saved;
@@ -419,7 +418,7 @@ private:
   llvm::BumpPtrAllocator allocator;
   llvm::StringSaver saver{allocator};
   llvm::DenseMap<Value *, StringRef> names;
-  llvm::DenseSet<HashedString, HashedStringInfo> used;
+  StringTable<char> used;
   llvm::StringMap<unsigned> nextSuffix;
   unsigned nextId = 0, blockId = 0;
   llvm::SetVector<StringRef> blobs;
