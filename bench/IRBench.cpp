@@ -232,7 +232,7 @@ void BM_Scaling(benchmark::State &state) {
   const std::string small = generateFunction(state.range(0), smallOps);
   const std::string large = generateFunction(state.range(1), largeOps);
   const int smallRuns = int(state.range(1) / state.range(0));
-  double smallMs = 0, largeMs = 0;
+  PhaseTimes smallTotal, largeTotal; // small: the sum of all small runs
   bool largeFirst = false;
   for (auto _ : state) {
     double iterationMs = 0;
@@ -241,14 +241,14 @@ void BM_Scaling(benchmark::State &state) {
         RunResult r = runPipeline(small);
         if (!checkRun(state, r, smallOps))
           return false;
-        smallMs += r.times.pipeline() / smallRuns;
+        smallTotal += r.times;
         iterationMs += r.times.pipeline();
       }
       return true;
     };
     auto runLarge = [&] {
       RunResult r = runPipeline(large);
-      largeMs += r.times.pipeline();
+      largeTotal += r.times;
       iterationMs += r.times.pipeline();
       return checkRun(state, r, largeOps);
     };
@@ -259,9 +259,19 @@ void BM_Scaling(benchmark::State &state) {
     state.SetIterationTime(iterationMs / 1e3);
   }
   using benchmark::Counter;
+  double smallMs = smallTotal.pipeline() / smallRuns;
   state.counters["small_ms"] = Counter(smallMs, Counter::kAvgIterations);
-  state.counters["large_ms"] = Counter(largeMs, Counter::kAvgIterations);
-  state.counters["ratio"] = Counter(largeMs / smallMs);
+  state.counters["large_ms"] =
+      Counter(largeTotal.pipeline(), Counter::kAvgIterations);
+  state.counters["ratio"] = Counter(largeTotal.pipeline() / smallMs);
+  // Each phase's own ratio, to show which one departs from linear.
+  auto phaseRatio = [&](double PhaseTimes::*phase) {
+    return Counter(largeTotal.*phase / (smallTotal.*phase / smallRuns));
+  };
+  state.counters["parse_ratio"] = phaseRatio(&PhaseTimes::parse);
+  state.counters["verify_ratio"] = phaseRatio(&PhaseTimes::verify);
+  state.counters["passes_ratio"] = phaseRatio(&PhaseTimes::passes);
+  state.counters["print_ratio"] = phaseRatio(&PhaseTimes::print);
 }
 } // namespace
 

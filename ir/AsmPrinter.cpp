@@ -220,7 +220,7 @@ private:
           region.getNumBlocks() > 1)
         printBlockHeader(block, level);
       first = false;
-      for (Operation &op : block)
+      for (Operation &op : block.opsPrefetched())
         printOperation(&op, level + 1);
     }
     indent(level);

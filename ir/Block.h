@@ -3,6 +3,7 @@
 #define IRC_IR_BLOCK_H
 
 #include "ir/Operation.h"
+#include "llvm/ADT/iterator_range.h"
 #include "llvm/ADT/simple_ilist.h"
 
 namespace irc {
@@ -43,6 +44,15 @@ public:
   /// The last op if it is a terminator, else null.
   Operation *getTerminator();
 
+  /// The ops, for a loop that walks a block which may not fit in the cache
+  /// and may erase the op it is given: each step finds the next op before
+  /// the body runs (like llvm::make_early_inc_range) and starts loading it,
+  /// so that its cache miss overlaps the body's work.
+  auto opsPrefetched() {
+    return llvm::make_range(PrefetchIterator(begin(), end()),
+                            PrefetchIterator(end(), end()));
+  }
+
   /// Moves every operation of `other` before `pos` in this block.
   void splice(iterator pos, Block &other);
 
@@ -50,6 +60,24 @@ public:
   void dropAllReferences();
 
 private:
+  /// Hands out the op it points at and steps past it; a range-for derefs
+  /// each position once.
+  class PrefetchIterator {
+  public:
+    PrefetchIterator(iterator it, iterator end) : it(it), end(end) {}
+    Operation &operator*() {
+      Operation &op = *it++;
+      if (it != end)
+        it->prefetch();
+      return op;
+    }
+    PrefetchIterator &operator++() { return *this; }
+    bool operator!=(const PrefetchIterator &o) const { return it != o.it; }
+
+  private:
+    iterator it, end;
+  };
+
   friend class Region;
   friend class Operation;
   Region *parent = nullptr;

@@ -6,6 +6,7 @@
 #include "ir/Region.h"
 #include "ir/detail/Storage.h"
 #include <algorithm>
+#include <type_traits>
 
 using namespace irc;
 using llvm::ArrayRef;
@@ -130,12 +131,26 @@ Operation *Operation::createImpl(const OperationName *opName, Location loc,
                                  ArrayRef<Value *> operands,
                                  ArrayRef<NamedAttribute> attrs,
                                  unsigned numRegions) {
-  // One allocation: [Operation][OpResult x N][OpOperand x M].
+  // Sorted by name; a later entry for a name wins.
+  llvm::SmallVector<NamedAttribute, 4> sorted;
+  for (const NamedAttribute &a : attrs) {
+    auto it = llvm::lower_bound(
+        sorted, a.name,
+        [](const NamedAttribute &x, StringRef n) { return x.name < n; });
+    if (it != sorted.end() && it->name == a.name)
+      it->value = a.value;
+    else
+      sorted.insert(it, NamedAttribute{opName->ctx->intern(a.name), a.value});
+  }
+  // One allocation: [Operation][OpResult x N][OpOperand x M][attrs x K].
   static_assert(alignof(OpResult) <= alignof(Operation) &&
-                    alignof(OpOperand) <= alignof(OpResult),
+                    alignof(OpOperand) <= alignof(OpResult) &&
+                    alignof(NamedAttribute) <= alignof(OpOperand),
                 "trailing storage must stay aligned");
+  static_assert(std::is_trivially_destructible_v<NamedAttribute>,
+                "inline attributes are never destroyed");
   void *mem = opName->ctx->getImpl().ops.allocate(
-      allocationSize(resultTypes.size(), operands.size()));
+      allocationSize(resultTypes.size(), operands.size(), sorted.size()));
   auto *op = new (mem) Operation(opName, loc);
   if (op->hasTrait(InPlace))
     ++opName->ctx->numInPlaceOps;
@@ -147,20 +162,8 @@ Operation *Operation::createImpl(const OperationName *opName, Location loc,
   op->numOperands = op->numInlineOperands = operands.size();
   for (unsigned i = 0; i < operands.size(); ++i)
     new (&op->operands[i]) OpOperand(op, operands[i]);
-  if (!attrs.empty()) {
-    // Sort by name; a later entry for a name wins.
-    llvm::SmallVector<NamedAttribute, 4> sorted;
-    for (const NamedAttribute &a : attrs) {
-      auto it = llvm::lower_bound(
-          sorted, a.name,
-          [](const NamedAttribute &x, StringRef n) { return x.name < n; });
-      if (it != sorted.end() && it->name == a.name)
-        it->value = a.value;
-      else
-        sorted.insert(it, NamedAttribute{opName->ctx->intern(a.name), a.value});
-    }
-    op->storeAttrs(sorted);
-  }
+  op->numInlineAttrs = sorted.size();
+  op->storeAttrs(sorted);
   for (unsigned i = 0; i < numRegions; ++i)
     op->regions.push_back(std::make_unique<Region>(op));
   return op;
@@ -179,7 +182,7 @@ void Operation::destroy() {
   dropAllReferences();
   if (hasTrait(InPlace))
     --opName->ctx->numInPlaceOps;
-  size_t size = allocationSize(numResults, numInlineOperands);
+  size_t size = allocationSize(numResults, numInlineOperands, numInlineAttrs);
   Context &ctx = getContext();
   this->~Operation();
   ctx.getImpl().ops.deallocate(this, size);
@@ -270,9 +273,13 @@ void Operation::morphIntoConstant(Attribute value) {
 }
 
 void Operation::storeAttrs(ArrayRef<NamedAttribute> sorted) {
-  ArrayRef<NamedAttribute> stored = getContext().getImpl().copy(sorted);
-  attrs = stored.data();
-  numAttrs = stored.size();
+  NamedAttribute *dest = inlineAttrs();
+  if (sorted.size() > numInlineAttrs)
+    dest = getContext().getImpl().allocator.Allocate<NamedAttribute>(
+        sorted.size());
+  std::uninitialized_copy(sorted.begin(), sorted.end(), dest);
+  attrs = dest;
+  numAttrs = sorted.size();
 }
 
 void Operation::setAttr(StringRef name, Attribute value) {

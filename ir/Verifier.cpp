@@ -142,7 +142,7 @@ static LogicalResult verifyRecursively(Operation *op) {
   }
   for (unsigned i = 0; i < op->getNumRegions(); ++i)
     for (Block &block : op->getRegion(i))
-      for (Operation &nested : block)
+      for (Operation &nested : block.opsPrefetched())
         if (failed(verifyRecursively(&nested)))
           return failure();
   return success();

@@ -133,7 +133,7 @@ private:
   void simplifyBlock(Block &block, ScopedTable &table) {
     llvm::ScopedHashTableScope<HashedOp, Operation *, HashedOpInfo, Allocator>
         scope(table);
-    for (Operation &op : llvm::make_early_inc_range(block)) {
+    for (Operation &op : block.opsPrefetched()) {
       // An isolated region (xnn.partition) may not use what is outside.
       std::optional<ScopedTable> isolated;
       if (op.getNumRegions() && op.hasTrait(IsolatedFromAbove))

@@ -83,6 +83,11 @@ private:
     while (!worklist.empty()) {
       Operation *op = worklist.back();
       worklist.pop_back();
+      // Load an op a few entries down while this one is processed, so that
+      // their cache misses overlap (erased ops' memory stays valid until the
+      // driver ends).
+      if (worklist.size() >= kPrefetchAhead)
+        worklist[worklist.size() - kPrefetchAhead]->prefetch();
       if (isAlive(op))
         changed |= process(op);
     }
@@ -120,6 +125,10 @@ private:
     }
     return false;
   }
+
+  /// How many ops ahead of the one it processes the driver loads into the
+  /// cache.
+  static constexpr size_t kPrefetchAhead = 4;
 
   Rewriter rewriter;
   const PatternList &patterns;

@@ -139,6 +139,70 @@ TEST_F(BuilderFixture, CreateSetsTypesAttributesAndLocation) {
   EXPECT_TRUE(add->hasTrait(Commutative));
 }
 
+TEST_F(BuilderFixture, AttributesOutgrowAndReturnToTheOpsAllocation) {
+  // An op keeps the attributes it was created with in its own allocation;
+  // more go to the context, fewer fit back. The operands after which they
+  // are stored stay intact throughout (the sanitize build checks bounds).
+  makeFunc({});
+  Value *c = b.createIntConstant(loc, 7);
+  Operation *add = b.create(loc, OpId::AtenAddInt, {getIntType(ctx)}, {c, c},
+                            {b.getNamedAttr("b", getIntAttr(ctx, 1)),
+                             b.getNamedAttr("d", getIntAttr(ctx, 2))});
+  auto names = [&] {
+    std::string s;
+    for (const NamedAttribute &a : add->getAttrs())
+      s += (a.name + "=" + llvm::Twine(a.value.getInt()) + " ").str();
+    return s;
+  };
+  EXPECT_EQ(names(), "b=1 d=2 ");
+  add->setAttr("d", getIntAttr(ctx, 20));
+  EXPECT_EQ(names(), "b=1 d=20 ");
+  add->setAttr("a", getIntAttr(ctx, 0));
+  add->setAttr("c", getIntAttr(ctx, 3));
+  EXPECT_EQ(names(), "a=0 b=1 c=3 d=20 ");
+  add->removeAttr("a");
+  add->removeAttr("d");
+  add->removeAttr("missing");
+  EXPECT_EQ(names(), "b=1 c=3 ");
+  add->removeAttr("b");
+  add->removeAttr("c");
+  EXPECT_TRUE(add->getAttrs().empty());
+  EXPECT_EQ(add->getOperand(0), c);
+  EXPECT_EQ(add->getOperand(1), c);
+  EXPECT_EQ(c->getNumUses(), 2u);
+  // A folded op keeps its value where the attributes were.
+  add->morphIntoConstant(getIntAttr(ctx, 14));
+  EXPECT_EQ(getConstantValue(add->getResult(0)), getIntAttr(ctx, 14));
+  EXPECT_TRUE(c->use_empty());
+  EXPECT_TRUE(succeeded(verify(module.getOperation())));
+}
+
+TEST_F(BuilderFixture, OpsPrefetchedLetsTheLoopEraseItsOp) {
+  makeFunc({});
+  llvm::SmallVector<Operation *, 8> ops;
+  for (int64_t i = 0; i < 7; ++i)
+    ops.push_back(b.createIntConstant(loc, i)->getDefiningOp());
+  // Erase every even constant, the last one included, while iterating.
+  llvm::SmallVector<Operation *, 8> seen;
+  for (Operation &op : func.getEntryBlock().opsPrefetched()) {
+    seen.push_back(&op);
+    int64_t v = 0;
+    if (op.is(OpId::Constant) && matchConstantInt(op.getResult(0), v) &&
+        v % 2 == 0)
+      op.erase();
+  }
+  llvm::SmallVector<Operation *, 8> expected(ops.begin(), ops.end());
+  expected.push_back(ret);
+  EXPECT_EQ(seen, expected);
+  llvm::SmallVector<int64_t, 4> left;
+  for (Operation &op : func.getEntryBlock()) {
+    int64_t v = 0;
+    if (op.is(OpId::Constant) && matchConstantInt(op.getResult(0), v))
+      left.push_back(v);
+  }
+  EXPECT_EQ(left, (llvm::SmallVector<int64_t, 4>{1, 3, 5}));
+}
+
 TEST_F(BuilderFixture, BuilderWithoutBlockCreatesDetachedOps) {
   Builder detached(ctx);
   Value *c = detached.createIntConstant(loc, 3);
