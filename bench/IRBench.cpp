@@ -9,7 +9,9 @@
 // and prim.if regions, some on constant conditions. Every phase must stay
 // linear in the op count: the benchmark reports its complexity and the time
 // of each phase so a regression points at its phase. Freeing the IR is
-// reported (destroy_ms) but not timed.
+// reported (destroy_ms) but not timed. BM_Scaling is the 10k/100k check
+// itself, with each phase's ratio; BM_ListWalk measures the machine's floor
+// for it, a walk from node to node at both sizes.
 //
 //===----------------------------------------------------------------------===//
 #include "benchmark/benchmark.h"
@@ -22,6 +24,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 using namespace irc;
 
@@ -273,7 +276,36 @@ void BM_Scaling(benchmark::State &state) {
   state.counters["passes_ratio"] = phaseRatio(&PhaseTimes::passes);
   state.counters["print_ratio"] = phaseRatio(&PhaseTimes::print);
 }
+
+/// The machine's floor for what every phase does: follow a block's list
+/// from op to op. A linked list of N nodes the size of an op with two
+/// operands, laid out in order as the op allocator lays out ops, walked
+/// whole each iteration. Its time per node at 10k nodes (2 MB, the L2's
+/// size) against 100k nodes (19 MB) is what the cache levels alone do to
+/// the scaling ratio, before any IR code runs.
+void BM_ListWalk(benchmark::State &state) {
+  struct Node {
+    Node *next;
+    char payload[192 - sizeof(Node *)];
+  };
+  std::vector<Node> nodes(size_t(state.range(0)));
+  for (size_t i = 0; i + 1 < nodes.size(); ++i)
+    nodes[i].next = &nodes[i + 1];
+  nodes.back().next = nullptr;
+  for (auto _ : state) {
+    size_t n = 0;
+    for (Node *p = &nodes.front(); p; p = p->next)
+      ++n;
+    benchmark::DoNotOptimize(n);
+  }
+  using benchmark::Counter;
+  state.counters["time_per_node"] =
+      Counter(double(nodes.size()),
+              Counter::kIsIterationInvariantRate | Counter::kInvert);
+}
 } // namespace
+
+BENCHMARK(BM_ListWalk)->Arg(10000)->Arg(100000);
 
 BENCHMARK(BM_ParseOptimizePrint)
     ->Arg(10000)
