@@ -191,7 +191,8 @@ std::vector<rt::Value> runForward(rt::Plan &plan, int64_t n) {
 
 TEST(ModelFile, RoundTripRunsTheSame) {
   rt::Plan original = makePlan();
-  std::string path = tempPath("roundtrip");
+  test::TempFile file("modelfile-roundtrip.ircm");
+  const std::string &path = file.str();
   rt::saveModelFile(original, path, {"ModelFileTest", "Source"});
   ASSERT_TRUE(rt::isModelFile(path));
   rt::ModelFileInfo info;
@@ -232,7 +233,8 @@ TEST(ModelFile, SharedValuesStayShared) {
   rt::Tensor base = rt::Tensor::zeros(rt::DType::F32, {4, 4});
   plan.constants.push_back(rt::Value(base));
   plan.constants.push_back(rt::Value(base.asStrided({2, 2}, {1, 4}, 5)));
-  std::string path = tempPath("shared");
+  test::TempFile file("modelfile-shared.ircm");
+  const std::string &path = file.str();
   rt::saveModelFile(plan, path, {});
   rt::Plan loaded = rt::loadModelFile(path, refKernels());
   size_t n = loaded.constants.size();

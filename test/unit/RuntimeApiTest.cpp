@@ -46,15 +46,17 @@ func @forward(%x: tensor<2x3xf32>, %k: i64) -> tuple<tensor<2x3xf32>, tensor<2x3
 const float X[6] = {-1.5f, 2, -3, 4, 0.5f, -6};
 
 /// Compiles `ir` for `backend` (running `pipeline` first, if any) into a
-/// model file in the test's temporary directory; returns its path.
-std::string compile(const std::string &name, const char *ir,
-                    const char *backend, const char *pipeline) {
+/// model file in the test's temporary directory, removed with the returned
+/// TempFile.
+test::TempFile compile(const std::string &name, const char *ir,
+                       const char *backend, const char *pipeline) {
   Context ctx;
   DiagCapture diags(ctx);
   std::optional<Module> module = parseSourceString(ir, ctx);
   EXPECT_TRUE(module) << diags.str();
+  test::TempFile file("RuntimeApiTest." + name + ".ircm");
   if (!module)
-    return "";
+    return file; // not written: loading it fails
   if (*pipeline) {
     PassManager pm;
     EXPECT_EQ(pm.addPipeline(pipeline), "");
@@ -68,16 +70,15 @@ std::string compile(const std::string &name, const char *ir,
   EXPECT_TRUE(
       succeeded(lowerToPlan(module->getOperation(), registry, backend, plan)))
       << diags.str();
-  std::string path = test::tempPath("RuntimeApiTest." + name + ".ircm");
-  rt::saveModelFile(plan, path, {"RuntimeApiTest", name});
-  return path;
+  rt::saveModelFile(plan, file.str(), {"RuntimeApiTest", name});
+  return file;
 }
 
 /// The XNNPACK model (relu in an XNNPACK partition), made once.
 const std::string &xnnpackModel() {
-  static const std::string path =
+  static const test::TempFile file =
       compile("xnnpack", ModelIR, rt::xnnpack::Backend, "xnnpack-partition");
-  return path;
+  return file.str();
 }
 
 bool contains(const char *text, const std::string &part) {
@@ -193,7 +194,7 @@ TEST(RuntimeApi, Signature) {
 /// Unranked, dynamic and scalar types in a tuple result are read from their
 /// spelling.
 TEST(RuntimeApi, OutputSpecsFromTupleTypes) {
-  std::string path = compile("tuple", R"(
+  test::TempFile path = compile("tuple", R"(
 func @forward(%x: tensor<?x3xf32>) -> tuple<tensor<?x3xf32>, tuple<tensor, i64>> {
   %d = constant 0 : i64
   %n = aten.size.int(%x, %d) : (tensor<?x3xf32>, i64) -> i64
@@ -203,7 +204,7 @@ func @forward(%x: tensor<?x3xf32>) -> tuple<tensor<?x3xf32>, tuple<tensor, i64>>
   return %t : tuple<tensor<?x3xf32>, tuple<tensor, i64>>
 }
 )",
-                             rt::ref::Backend, "");
+                                rt::ref::Backend, "");
   Handles h;
   ASSERT_EQ(irc_model_load(path.c_str(), nullptr, &h.model), IRC_OK)
       << irc_last_error();
@@ -351,11 +352,11 @@ TEST(RuntimeApi, BadTensors) {
   EXPECT_EQ(irc_tensor_load_npy(missing.c_str(), &t),
             IRC_ERROR_INVALID_ARGUMENT);
   EXPECT_TRUE(contains(irc_last_error(), missing)) << irc_last_error();
-  std::string notNpy = test::tempPath("RuntimeApiTest.bad.npy");
-  std::ofstream(notNpy) << "not a numpy file";
+  test::TempFile notNpy("RuntimeApiTest.bad.npy");
+  std::ofstream(notNpy.str()) << "not a numpy file";
   EXPECT_EQ(irc_tensor_load_npy(notNpy.c_str(), &t),
             IRC_ERROR_INVALID_ARGUMENT);
-  EXPECT_TRUE(contains(irc_last_error(), notNpy)) << irc_last_error();
+  EXPECT_TRUE(contains(irc_last_error(), notNpy.str())) << irc_last_error();
 }
 
 TEST(RuntimeApi, BadModelFiles) {
@@ -372,29 +373,30 @@ TEST(RuntimeApi, BadModelFiles) {
                     std::istreambuf_iterator<char>());
   ASSERT_GT(bytes.size(), 100u);
   auto write = [](const std::string &name, const std::string &content) {
-    std::string path = test::tempPath("RuntimeApiTest." + name);
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
+    test::TempFile file("RuntimeApiTest." + name);
+    std::ofstream(file.str(), std::ios::binary) << content;
+    return file;
   };
 
   std::string flipped = bytes;
   flipped[bytes.size() / 2] ^= 0x10;
-  std::string corrupted = write("corrupted.ircm", flipped);
+  test::TempFile corrupted = write("corrupted.ircm", flipped);
   EXPECT_EQ(irc_model_load(corrupted.c_str(), nullptr, &model),
             IRC_ERROR_INVALID_MODEL);
-  EXPECT_TRUE(contains(irc_last_error(), corrupted + ": checksum mismatch"))
+  EXPECT_TRUE(
+      contains(irc_last_error(), corrupted.str() + ": checksum mismatch"))
       << irc_last_error();
 
-  std::string truncated =
+  test::TempFile truncated =
       write("truncated.ircm", bytes.substr(0, bytes.size() - 7));
   EXPECT_EQ(irc_model_load(truncated.c_str(), nullptr, &model),
             IRC_ERROR_INVALID_MODEL);
-  EXPECT_TRUE(contains(irc_last_error(), truncated)) << irc_last_error();
+  EXPECT_TRUE(contains(irc_last_error(), truncated.str())) << irc_last_error();
 
-  std::string text = write("text.ircm", "func @forward() -> () {}\n");
+  test::TempFile text = write("text.ircm", "func @forward() -> () {}\n");
   EXPECT_EQ(irc_model_load(text.c_str(), nullptr, &model),
             IRC_ERROR_INVALID_MODEL);
-  EXPECT_TRUE(contains(irc_last_error(), text)) << irc_last_error();
+  EXPECT_TRUE(contains(irc_last_error(), text.str())) << irc_last_error();
   EXPECT_EQ(model, nullptr);
 }
 
@@ -441,13 +443,13 @@ TEST(RuntimeApi, RunsFromThreads) {
 /// A Vulkan model runs on the device, or fails to load as unavailable when
 /// there is none.
 TEST(RuntimeApi, VulkanModel) {
-  std::string path = compile("vulkan", R"(
+  test::TempFile path = compile("vulkan", R"(
 func @forward(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %s = aten.sigmoid(%x) : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %s : tensor<2x3xf32>
 }
 )",
-                             rt::vulkan::Backend, "vulkan-partition");
+                                rt::vulkan::Backend, "vulkan-partition");
   bool device = true;
   try {
     rt::vulkan::deviceDescription();
@@ -458,7 +460,7 @@ func @forward(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   irc_status status = irc_model_load(path.c_str(), nullptr, &h.model);
   if (!device) {
     EXPECT_EQ(status, IRC_ERROR_UNAVAILABLE);
-    EXPECT_TRUE(contains(irc_last_error(), path)) << irc_last_error();
+    EXPECT_TRUE(contains(irc_last_error(), path.str())) << irc_last_error();
     return;
   }
   ASSERT_EQ(status, IRC_OK) << irc_last_error();

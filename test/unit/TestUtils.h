@@ -9,6 +9,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,27 @@ inline std::string tempPath(const std::string &name) {
   return testing::TempDir() + "irc-" +
          std::to_string(llvm::sys::Process::getProcessId()) + "-" + name;
 }
+
+/// A tempPath() file that is removed when this goes out of scope (at exit
+/// for a static one), so that test runs leave nothing behind.
+class TempFile {
+public:
+  explicit TempFile(const std::string &name) : path(tempPath(name)) {}
+  TempFile(TempFile &&other) : path(std::move(other.path)) {
+    other.path.clear();
+  }
+  TempFile(const TempFile &) = delete;
+  TempFile &operator=(const TempFile &) = delete;
+  ~TempFile() {
+    if (!path.empty())
+      std::remove(path.c_str());
+  }
+  const std::string &str() const { return path; }
+  const char *c_str() const { return path.c_str(); }
+
+private:
+  std::string path;
+};
 
 /// Collects the context's diagnostics while alive instead of printing them.
 struct DiagCapture {
