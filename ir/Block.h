@@ -2,6 +2,7 @@
 #ifndef IRC_IR_BLOCK_H
 #define IRC_IR_BLOCK_H
 
+#include "ir/OpStream.h"
 #include "ir/Operation.h"
 #include "llvm/ADT/iterator_range.h"
 #include "llvm/ADT/simple_ilist.h"
@@ -46,8 +47,9 @@ public:
 
   /// The ops, for a loop that walks a block which may not fit in the cache
   /// and may erase the op it is given: each step finds the next op before
-  /// the body runs (like llvm::make_early_inc_range) and starts loading it,
-  /// so that its cache miss overlaps the body's work.
+  /// the body runs (like llvm::make_early_inc_range) and streams the memory
+  /// from it on into the cache (OpStream), so that the misses of the ops
+  /// ahead overlap the body's work.
   auto opsPrefetched() {
     return llvm::make_range(PrefetchIterator(begin(), end()),
                             PrefetchIterator(end(), end()));
@@ -68,7 +70,7 @@ private:
     Operation &operator*() {
       Operation &op = *it++;
       if (it != end)
-        it->prefetch();
+        stream.step(&*it);
       return op;
     }
     PrefetchIterator &operator++() { return *this; }
@@ -76,6 +78,7 @@ private:
 
   private:
     iterator it, end;
+    OpStream stream;
   };
 
   friend class Region;

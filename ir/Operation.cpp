@@ -336,7 +336,7 @@ void Operation::dropAllReferences() {
 void Operation::walk(llvm::function_ref<void(Operation *)> fn) {
   for (auto &region : regions)
     for (Block &block : *region)
-      for (Operation &op : llvm::make_early_inc_range(block))
+      for (Operation &op : block.opsPrefetched())
         op.walk(fn);
   fn(this);
 }
@@ -344,9 +344,13 @@ void Operation::walk(llvm::function_ref<void(Operation *)> fn) {
 void Operation::walkPreOrder(llvm::function_ref<void(Operation *)> fn) {
   fn(this);
   for (auto &region : regions)
-    for (Block &block : *region)
-      for (Operation &op : block)
+    for (Block &block : *region) {
+      OpStream stream;
+      for (Operation &op : block) {
+        stream.step(&op);
         op.walkPreOrder(fn);
+      }
+    }
 }
 
 Operation *Operation::clone(IRMapping &map) const {
@@ -400,8 +404,10 @@ llvm::raw_ostream &irc::operator<<(llvm::raw_ostream &os, const Operation &op) {
 
 Block::~Block() {
   dropAllReferences();
+  OpStream stream;
   while (!ops.empty()) {
     Operation &op = ops.front();
+    stream.step(&op);
     ops.remove(op);
     op.parent = nullptr;
     op.destroy();
@@ -465,7 +471,7 @@ void Block::splice(iterator pos, Block &other) {
 }
 
 void Block::dropAllReferences() {
-  for (Operation &op : ops)
+  for (Operation &op : opsPrefetched())
     op.dropAllReferences();
 }
 

@@ -151,17 +151,6 @@ public:
   /// Unlinks every operand of this op and of the ops nested in it.
   void dropAllReferences();
 
-  /// Starts loading the op's fields, results and first operands into the
-  /// cache. A loop over a large block calls it on the next op before it
-  /// works on this one, so that the two ops' cache misses overlap instead of
-  /// following each other.
-  void prefetch() const {
-    const char *p = reinterpret_cast<const char *>(this);
-    __builtin_prefetch(p);
-    __builtin_prefetch(p + 64);
-    __builtin_prefetch(p + 128);
-  }
-
   /// Post-order walk over this op and everything nested in it.
   void walk(llvm::function_ref<void(Operation *)> fn);
   /// Pre-order walk.

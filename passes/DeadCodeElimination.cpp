@@ -25,11 +25,14 @@ public:
 
 private:
   void eraseDeadOps(Block &block) {
+    OpStream stream(OpStream::Backward);
     for (auto it = block.getOperations().rbegin(),
               e = block.getOperations().rend();
          it != e;) {
       // Step past the op first: erasing it invalidates only its iterator.
       Operation *op = &*it++;
+      if (it != e)
+        stream.step(&*it);
       for (unsigned i = 0; i < op->getNumRegions(); ++i)
         for (Block &nested : op->getRegion(i))
           eraseDeadOps(nested);

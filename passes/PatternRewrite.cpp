@@ -1,6 +1,7 @@
 //===- PatternRewrite.cpp - The greedy rewrite driver ---------------------===//
 #include "passes/PatternRewrite.h"
 #include "ir/Module.h"
+#include "ir/OpStream.h"
 #include <algorithm>
 
 using namespace irc;
@@ -47,8 +48,11 @@ public:
       : rewriter(ctx, this), patterns(patterns), config(config) {}
 
   ~GreedyDriver() {
-    for (Operation *op : erased)
+    OpStream stream;
+    for (Operation *op : erased) {
+      stream.step(op);
       op->destroy();
+    }
   }
 
   GreedyRewriteStats run(Operation *root) {
@@ -73,21 +77,19 @@ private:
     // Queue so that the first op in the IR is processed first: operands
     // fold before their users look at them.
     worklist.clear();
-    for (unsigned i = 0; i < root->getNumRegions(); ++i)
-      for (Block &block : root->getRegion(i))
-        for (Operation &op : block)
-          op.walkPreOrder(
-              [&](Operation *nested) { worklist.push_back(nested); });
+    root->walkPreOrder([&](Operation *op) {
+      if (op != root)
+        worklist.push_back(op);
+    });
     std::reverse(worklist.begin(), worklist.end());
     bool changed = false;
+    // The worklist starts in IR order: stream the ops into the cache ahead
+    // of it.
+    OpStream stream;
     while (!worklist.empty()) {
       Operation *op = worklist.back();
       worklist.pop_back();
-      // Load an op a few entries down while this one is processed, so that
-      // their cache misses overlap (erased ops' memory stays valid until the
-      // driver ends).
-      if (worklist.size() >= kPrefetchAhead)
-        worklist[worklist.size() - kPrefetchAhead]->prefetch();
+      stream.step(op);
       if (isAlive(op))
         changed |= process(op);
     }
@@ -125,10 +127,6 @@ private:
     }
     return false;
   }
-
-  /// How many ops ahead of the one it processes the driver loads into the
-  /// cache.
-  static constexpr size_t kPrefetchAhead = 4;
 
   Rewriter rewriter;
   const PatternList &patterns;

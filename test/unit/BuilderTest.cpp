@@ -4,13 +4,33 @@
 #include "ir/Module.h"
 #include "ir/Verifier.h"
 #include "test/unit/TestUtils.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include <cstdio>
+#include <fstream>
 
 using namespace irc;
 
 namespace {
 
 using test::DiagCapture;
+
+/// The VmFlags line of the mapping (in /proc/self/smaps) that holds `p`, or
+/// "" when there is none.
+std::string mappingFlags(const void *p) {
+  auto addr = reinterpret_cast<uintptr_t>(p);
+  std::ifstream smaps("/proc/self/smaps");
+  bool inside = false;
+  for (std::string line; std::getline(smaps, line);) {
+    unsigned long long start, end;
+    if (std::sscanf(line.c_str(), "%llx-%llx ", &start, &end) == 2 &&
+        line.find(':') > line.find(' '))
+      inside = start <= addr && addr < end;
+    else if (inside && line.rfind("VmFlags:", 0) == 0)
+      return line;
+  }
+  return "";
+}
 
 /// A module with one function `@f(inputs...) -> ()` whose entry block ends
 /// in a `return`; the builder inserts before the return.
@@ -201,6 +221,35 @@ TEST_F(BuilderFixture, OpsPrefetchedLetsTheLoopEraseItsOp) {
       left.push_back(v);
   }
   EXPECT_EQ(left, (llvm::SmallVector<int64_t, 4>{1, 3, 5}));
+}
+
+TEST_F(BuilderFixture, ALargeBlocksOpsLieInAddressOrder) {
+  // What OpStream relies on: ops are carved from slabs in creation order.
+  // 50,000 constants (8 MB) fill slabs from 4 KB up to huge-page ones; only
+  // a change of slab may step down in address.
+  makeFunc({});
+  for (int64_t i = 0; i < 50000; ++i)
+    b.createIntConstant(loc, i);
+  unsigned ascending = 0, total = 0;
+  Operation *prev = nullptr;
+  for (Operation &op : func.getEntryBlock()) {
+    if (prev) {
+      ascending += prev < &op;
+      ++total;
+    }
+    prev = &op;
+  }
+  EXPECT_GE(ascending, total - 32);
+  EXPECT_TRUE(succeeded(verify(module.getOperation())));
+  // The last constant lies in a slab of 2 MB or more, which the allocator
+  // offers to the kernel for huge pages (madvise shows as "hg" in the
+  // mapping's VmFlags) where the kernel has transparent huge pages.
+  std::ifstream thp("/sys/kernel/mm/transparent_hugepage/enabled");
+  if (!thp)
+    GTEST_SKIP() << "this kernel has no transparent huge pages";
+  Operation *lastConstant = &*std::prev(Block::iterator(ret));
+  ASSERT_TRUE(lastConstant->is(OpId::Constant));
+  EXPECT_THAT(mappingFlags(lastConstant), ::testing::HasSubstr(" hg"));
 }
 
 TEST_F(BuilderFixture, BuilderWithoutBlockCreatesDetachedOps) {
