@@ -81,7 +81,7 @@ Attribute irc::getIntAttr(Context &ctx, int64_t v) {
   auto &impl = ctx.getImpl();
   const AttributeStorage *&slot = impl.intAttributes[v];
   if (!slot) {
-    auto *node = new (impl.allocator.Allocate<AttributeStorage>())
+    auto *node = new (impl.attrAllocator.Allocate<AttributeStorage>())
         AttributeStorage(keyOf(Attribute::Kind::Int));
     node->ctx = &ctx;
     node->intValue = v;

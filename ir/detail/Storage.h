@@ -19,6 +19,7 @@
 #include "llvm/Support/MathExtras.h"
 #include <cstdlib>
 #include <sys/mman.h>
+#include <type_traits>
 
 namespace irc {
 
@@ -121,6 +122,10 @@ private:
 
 struct Context::Impl {
   llvm::BumpPtrAllocator allocator;
+  /// Attribute nodes, apart from the locations that every op adds to
+  /// `allocator`: the constants a walk reads (verify, folding, printing) then
+  /// lie together in the order they were made, not one per kilobyte.
+  llvm::BumpPtrAllocator attrAllocator;
   OpAllocator ops;
   llvm::FoldingSet<TypeStorage> types;
   /// i64, f64, bool, ... by kind: the parser asks for them for every op.
@@ -157,7 +162,9 @@ struct Context::Impl {
     void *insertPos = nullptr;
     if (T *existing = set.FindNodeOrInsertPos(id, insertPos))
       return existing;
-    T *node = new (allocator.Allocate<T>()) T(key);
+    llvm::BumpPtrAllocator &nodes =
+        std::is_same_v<T, AttributeStorage> ? attrAllocator : allocator;
+    T *node = new (nodes.Allocate<T>()) T(key);
     finish(*node);
     set.InsertNode(node, insertPos);
     return node;
