@@ -81,10 +81,6 @@ rt::Plan makePlan() {
   return plan;
 }
 
-std::string tempPath(const std::string &name) {
-  return test::tempPath("modelfile-" + name + ".ircm");
-}
-
 std::string readBytes(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;
@@ -100,11 +96,9 @@ void writeBytes(const std::string &path, const std::string &bytes) {
 /// The bytes of a valid model file.
 const std::string &validFile() {
   static const std::string bytes = [] {
-    std::string path = tempPath("valid");
-    rt::saveModelFile(makePlan(), path, {"ModelFileTest", "Source"});
-    std::string bytes = readBytes(path);
-    std::remove(path.c_str());
-    return bytes;
+    test::TempFile file("modelfile-valid.ircm");
+    rt::saveModelFile(makePlan(), file.str(), {"ModelFileTest", "Source"});
+    return readBytes(file.str());
   }();
   return bytes;
 }
@@ -162,7 +156,8 @@ std::string assemble(const std::string &header, const std::string &weights) {
 
 /// Loads `bytes` and returns the error ("" when it loads).
 std::string loadError(const std::string &name, const std::string &bytes) {
-  std::string path = tempPath(name);
+  test::TempFile file("modelfile-" + name + ".ircm");
+  const std::string &path = file.str();
   writeBytes(path, bytes);
   std::string message;
   try {
@@ -173,7 +168,6 @@ std::string loadError(const std::string &name, const std::string &bytes) {
         << "the message does not start with the file: " << message;
     EXPECT_EQ(message.find('\n'), std::string::npos) << message;
   }
-  std::remove(path.c_str());
   return message;
 }
 
@@ -562,9 +556,11 @@ INSTANTIATE_TEST_SUITE_P(ModelFile, DamagedHeader,
                          });
 
 TEST(ModelFile, MissingFileAndNonModel) {
-  EXPECT_FALSE(rt::isModelFile(tempPath("does-not-exist")));
+  EXPECT_FALSE(
+      rt::isModelFile(test::tempPath("modelfile-does-not-exist.ircm")));
   try {
-    rt::loadModelFile(tempPath("does-not-exist"), refKernels());
+    rt::loadModelFile(test::tempPath("modelfile-does-not-exist.ircm"),
+                      refKernels());
     ADD_FAILURE() << "a missing file loaded";
   } catch (const rt::Error &e) {
     EXPECT_NE(std::string(e.what()).find("cannot open"), std::string::npos)
