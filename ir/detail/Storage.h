@@ -131,9 +131,15 @@ struct Context::Impl {
   /// i64, f64, bool, ... by kind: the parser asks for them for every op.
   const TypeStorage *simpleTypes[unsigned(Type::Kind::Function) + 1] = {};
   llvm::FoldingSet<AttributeStorage> attributes;
+  /// Ints hash to themselves, so that nearby values (most of a function's
+  /// constants) share the table's cache lines. That puts in one bucket the
+  /// same keys as DenseMap's default hash (x * 37: 37 is odd), no more.
+  struct IntKeyInfo : llvm::DenseMapInfo<int64_t> {
+    static unsigned getHashValue(int64_t v) { return unsigned(v); }
+  };
   /// Int attributes by value: one per int constant, looked up without
   /// reading FoldingSet nodes.
-  llvm::DenseMap<int64_t, const AttributeStorage *> intAttributes;
+  llvm::DenseMap<int64_t, const AttributeStorage *, IntKeyInfo> intAttributes;
   llvm::FoldingSet<LocationStorage> locations;
   llvm::StringMap<char, llvm::BumpPtrAllocator &> strings{allocator};
   llvm::StringMap<const OpInfo *> opsByName;

@@ -6,6 +6,8 @@
 #include "gtest/gtest.h"
 #include <cmath>
 #include <cstring>
+#include <set>
+#include <vector>
 
 using namespace irc;
 
@@ -57,6 +59,30 @@ TEST(Attributes, DifferentArgumentsGiveDifferentHandles) {
   EXPECT_NE(getBlobAttr(t, "w", 0), getBlobAttr(t, "w", 8));
   EXPECT_NE(getBlobAttr(t, "w"), getBlobAttr(t, "v"));
   EXPECT_NE(getBlobAttr(t, "w"), getBlobAttr(u, "w"));
+}
+
+TEST(Attributes, IntsAreUniquedByValue) {
+  // Runs of nearby values, values that share their low 32 bits (and so a
+  // hash), the extremes and the two keys the int table keeps for itself.
+  Context ctx;
+  std::vector<int64_t> values;
+  for (int64_t i = -3000; i < 3000; ++i)
+    values.push_back(i);
+  for (int64_t i = 1; i < 3000; ++i)
+    values.push_back(i << 32);
+  for (int64_t v : {INT64_MIN, INT64_MIN + 1, INT64_MAX, INT64_MAX - 1})
+    values.push_back(v);
+  std::vector<Attribute> first;
+  for (int64_t v : values)
+    first.push_back(getIntAttr(ctx, v));
+  std::set<const void *> distinct;
+  for (size_t i = 0; i < values.size(); ++i) {
+    Attribute again = getIntAttr(ctx, values[i]);
+    ASSERT_EQ(again, first[i]) << values[i];
+    ASSERT_EQ(again.getInt(), values[i]);
+    distinct.insert(again.getImpl());
+  }
+  EXPECT_EQ(distinct.size(), values.size());
 }
 
 TEST(Attributes, Accessors) {
